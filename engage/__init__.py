@@ -1,0 +1,80 @@
+"""Engage: co-production and engagement for community mental health services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, commands and error pages."""
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    from engage import config
+
+    config.load(app, test_config)
+    if app.config["PROXY_COUNT"]:
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    _init_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from engage import cli, errors, security
+
+    errors.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_templates(app: Flask) -> None:
+    # The nhsuk-frontend-jinja macros import each other as "nhsuk/components/...".
+    app.jinja_loader = ChoiceLoader(
+        [FileSystemLoader(app.template_folder), PackageLoader("nhsuk_frontend_jinja", package_path="templates")]
+    )
+    # The NHS.UK macros read nested optional parameters (params.hint.text) that may be absent.
+    app.jinja_env.undefined = ChainableUndefined
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from engage.templating import choice_items, template_globals
+
+    app.context_processor(template_globals)
+    # Macros imported with {% from %} see globals but not the request context.
+    app.jinja_env.globals["choice_items"] = choice_items
+
+
+def _init_extensions(app: Flask) -> None:
+    from engage.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    # Importing the models registers their tables for Alembic.
+    from engage import audit  # noqa: F401
+    from engage.auth import models as auth_models  # noqa: F401
+    from engage.programmes import models as programme_models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from engage.admin import bp as admin_bp
+    from engage.auth import bp as auth_bp
+    from engage.pages import bp as pages_bp
+    from engage.programmes import bp as programmes_bp
+
+    for bp in (pages_bp, auth_bp, programmes_bp, admin_bp):
+        app.register_blueprint(bp)

@@ -1,0 +1,141 @@
+"""Administrator pages: users, programmes and the audit trail."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from engage.admin import bp
+from engage.admin.forms import UserEditForm, UserForm
+from engage.audit import AuditEvent
+from engage.auth import services as accounts
+from engage.auth.models import Role, User
+from engage.auth.permissions import roles_required
+from engage.extensions import db
+from engage.forms import options
+from engage.programmes import services as programmes
+from engage.programmes.forms import PeopleForm, ProgrammeForm
+from engage.programmes.models import Programme
+
+
+@bp.before_request
+@roles_required(Role.ADMIN)
+def admins_only() -> None:
+    """Every page here is for administrators."""
+
+
+@bp.route("/users")
+def users() -> str:
+    """All accounts, with their roles."""
+    page = db.paginate(select(User).order_by(User.name), per_page=25, error_out=False)
+    return render_template("admin/users.html", page=page)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user() -> str:
+    """Create an account and show its invitation link."""
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            user, token = accounts.create_user(
+                current_user, email=form.email.data, name=form.name.data, role=Role(form.role.data)
+            )
+        except accounts.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            return render_template("admin/invite_link.html", user=user, token=token)
+    return render_template("admin/user_form.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int) -> str | Response:
+    """Change a user's name, role, or whether they can sign in."""
+    user = db.get_or_404(User, user_id)
+    form = UserEditForm(obj=user) if request.method == "GET" else UserEditForm()
+    if request.method == "GET":
+        form.role.data = user.role.value
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(current_user, user, name=form.name.data, role=form.role_value, active=form.active.data)
+        except accounts.AccountError as error:
+            form.role.errors.append(str(error))
+        else:
+            flash("Account updated.")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_edit.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/invite", methods=["POST"])
+def reissue_invite(user_id: int) -> str:
+    """Make a new invitation link (the old one stops working)."""
+    user = db.get_or_404(User, user_id)
+    token = accounts.reissue_invite(current_user, user)
+    return render_template("admin/invite_link.html", user=user, token=token)
+
+
+@bp.route("/programmes")
+def programmes_list() -> str:
+    """All programmes."""
+    return render_template("admin/programmes.html", programmes=programmes.all_programmes())
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+def new_programme() -> str | Response:
+    """Start a programme."""
+    form = ProgrammeForm()
+    if form.validate_on_submit():
+        programme = programmes.create_programme(
+            current_user, title=form.title.data, area=form.area.data, summary=form.summary.data
+        )
+        flash("Programme created. Now choose who works on it.")
+        return redirect(url_for("admin.edit_programme", programme_id=programme.id))
+    return render_template("admin/programme_form.html", form=form, programme=None)
+
+
+@bp.route("/programmes/<int:programme_id>", methods=["GET", "POST"])
+def edit_programme(programme_id: int) -> str | Response:
+    """Change a programme's details."""
+    programme = db.get_or_404(Programme, programme_id)
+    form = ProgrammeForm(obj=programme) if request.method == "GET" else ProgrammeForm()
+    if form.validate_on_submit():
+        programmes.update_programme(
+            current_user, programme, title=form.title.data, area=form.area.data, summary=form.summary.data
+        )
+        flash("Programme updated.")
+        return redirect(url_for("admin.edit_programme", programme_id=programme.id))
+    return render_template(
+        "admin/programme_form.html", form=form, programme=programme, people_form=_people_form(programme)
+    )
+
+
+def _people_form(programme: Programme, formdata: bool = False) -> PeopleForm:
+    staff = db.session.execute(
+        select(User).where(User.role.in_([Role.LEAD, Role.MEMBER]), User.active).order_by(User.name)
+    ).scalars()
+    form = PeopleForm(data={"people": [p.id for p in programme.people]}) if not formdata else PeopleForm()
+    form.people.choices = options((u.id, f"{u.name} ({u.role.label})") for u in staff)
+    return form
+
+
+@bp.route("/programmes/<int:programme_id>/people", methods=["POST"])
+def programme_people(programme_id: int) -> str | Response:
+    """Choose the leads and members who work on a programme."""
+    programme = db.get_or_404(Programme, programme_id)
+    form = _people_form(programme, formdata=True)
+    if form.validate_on_submit():
+        programmes.set_people(current_user, programme, form.people.data or [])
+        flash("People updated.")
+        return redirect(url_for("admin.edit_programme", programme_id=programme.id))
+    return render_template(
+        "admin/programme_form.html", form=ProgrammeForm(obj=programme), programme=programme, people_form=form
+    )
+
+
+@bp.route("/audit")
+def audit_log() -> str:
+    """The audit trail, newest first."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("admin/audit.html", page=page)

@@ -1,0 +1,55 @@
+"""Sign-in, invitation and access needs forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, TextAreaField
+from wtforms.validators import ValidationError
+
+from engage.auth.models import ACCESS_NEEDS
+from engage.auth.passwords import MAX_LENGTH, password_problem
+from engage.forms import MultiCheckboxField, email_format, max_length, options, required, strip
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        filters=[strip],
+        validators=[required("Enter your email address"), max_length(254, "Email address"), email_format()],
+    )
+    # The sign-in form checks only presence and length: the password rules apply when one is set.
+    password = PasswordField(
+        "Password", validators=[required("Enter your password"), max_length(MAX_LENGTH, "Password")]
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Create a password",
+        description="Use 8 to 64 characters. A few unrelated words make a strong password.",
+        validators=[required("Enter a password")],
+    )
+    confirm = PasswordField("Confirm your password", validators=[required("Confirm your password")])
+
+    def validate_password(self, field: PasswordField) -> None:
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_confirm(self, field: PasswordField) -> None:
+        if field.data != self.password.data:
+            raise ValidationError("The passwords do not match")
+
+
+class AccessNeedsForm(FlaskForm):
+    needs = MultiCheckboxField(
+        "What support do you need?",
+        description="Select all that apply. We use this to plan meetings and send you information you can use.",
+        choices=options(ACCESS_NEEDS.items()),
+    )
+    other = TextAreaField(
+        "Anything else we should know?",
+        description="For example, a language interpreter, information in Braille, or step-free access.",
+        filters=[strip],
+        validators=[max_length(500, "Other needs")],
+    )

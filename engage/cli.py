@@ -1,0 +1,20 @@
+"""Command-line tasks: `flask --app wsgi demo` and friends."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the demo programme and one demo account per role (safe to run again)."""
+    from engage.demo import DEMO_DOMAIN, load_demo
+
+    programme = load_demo()
+    click.echo(f"Demo programme ready: /programmes/{programme.slug}")
+    click.echo(f"Demo accounts: resident, member, lead, safeguarding, admin @{DEMO_DOMAIN}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_command)

@@ -1,0 +1,93 @@
+"""Configuration: defaults here, then the instance folder, then the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+# Values that appear in tutorials and sample files; never acceptable in production.
+PLACEHOLDER_SECRETS = {"", "dev", "secret", "changeme", "change-me", "change-this", "development"}
+MIN_SECRET_LENGTH = 32
+
+
+class UnsafeConfigError(RuntimeError):
+    """The configuration would run an insecure service."""
+
+
+DEFAULTS: dict[str, Any] = {
+    "ENV_NAME": "development",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "engage_session",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 8 * 60 * 60,
+    "WTF_CSRF_TIME_LIMIT": 8 * 60 * 60,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # Failed logins per email address allowed in the throttle window before sign-in is paused.
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_THROTTLE_SECONDS": 15 * 60,
+    "INVITE_DAYS": 7,
+    "DEMO_PASSWORD": "engage-demo-2026",
+    # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
+    "PROXY_COUNT": 0,
+}
+
+
+def database_uri(url: str) -> str:
+    """Use the psycopg 3 driver for plain PostgreSQL URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _development_secret(instance: Path) -> str:
+    """A random key kept in the instance folder, so development sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Layer defaults, instance config, environment and test overrides onto app.config."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'engage.sqlite'}"
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("ENGAGE")
+    for name in ("SECRET_KEY", "REDIS_URL"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    production = app.config["ENV_NAME"] == "production"
+    if production:
+        check_production(app.config)
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    elif not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _development_secret(instance)
+
+
+def check_production(config: dict[str, Any]) -> None:
+    """Refuse to run in production with a missing or made-up secret key."""
+    key = str(config.get("SECRET_KEY") or "")
+    if key.lower() in PLACEHOLDER_SECRETS or len(key) < MIN_SECRET_LENGTH:
+        raise UnsafeConfigError(
+            "Production mode needs SECRET_KEY set to a random value of at least "
+            f"{MIN_SECRET_LENGTH} characters (for example: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))')."
+        )

@@ -1,0 +1,43 @@
+"""Form pieces shared by every feature."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from wtforms import SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+NOT_OFFERED = "Select only from the options shown"
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes; rendered by the checkboxes macro."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("invalid_choice_message", NOT_OFFERED)
+        super().__init__(*args, **kwargs)
+
+
+def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    """Choices in the form WTForms wants, from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def required(message: str) -> DataRequired:
+    return DataRequired(message=message)
+
+
+def max_length(limit: int, what: str) -> Length:
+    return Length(max=limit, message=f"{what} must be {limit} characters or fewer")
+
+
+def email_format() -> Email:
+    # test_environment admits the reserved .test domain that demo accounts use.
+    return Email(message="Enter an email address in the correct format, like name@example.com", test_environment=True)

@@ -1,0 +1,7 @@
+"""Site-wide pages: home, accessibility statement, privacy notice, health check, NHS.UK assets."""
+
+from flask import Blueprint
+
+bp = Blueprint("pages", __name__)
+
+from engage.pages import routes  # noqa: E402,F401

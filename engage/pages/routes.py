@@ -1,0 +1,50 @@
+"""Home, statements, health check and the NHS.UK frontend assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, jsonify, render_template, send_from_directory
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from engage.extensions import db
+from engage.pages import bp
+from engage.programmes import services as programmes
+
+
+@bp.route("/")
+def home() -> str:
+    """What Engage is, and the programmes people can take part in."""
+    return render_template("pages/home.html", programmes=programmes.all_programmes())
+
+
+@bp.route("/accessibility")
+def accessibility() -> str:
+    """Accessibility statement (Public Sector Bodies Accessibility Regulations 2018)."""
+    return render_template("pages/accessibility.html")
+
+
+@bp.route("/privacy")
+def privacy() -> str:
+    """Privacy notice."""
+    return render_template("pages/privacy.html")
+
+
+@bp.route("/healthz")
+def healthz() -> tuple[Response, int]:
+    """Liveness and database reachability, for load balancers and monitoring."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok"), 200
+
+
+@bp.route("/assets/<path:filename>")
+def assets(filename: str) -> Response:
+    """NHS.UK frontend images, at the /assets path its compiled CSS refers to."""
+    folder = Path(current_app.static_folder or "") / "assets"
+    return send_from_directory(folder, filename, max_age=86400)

@@ -1,0 +1,7 @@
+"""Programmes and their core offer: public pages, change history, editing by leads."""
+
+from flask import Blueprint
+
+bp = Blueprint("programmes", __name__, url_prefix="/programmes")
+
+from engage.programmes import routes  # noqa: E402,F401

@@ -1,0 +1,64 @@
+"""Programmes, the people attached to them, and the core offer with its history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engage.auth.models import User
+from engage.extensions import db
+from engage.timeutil import utcnow
+
+programme_people = Table(
+    "programme_people",
+    db.metadata,
+    Column("programme_id", ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Programme(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    area: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    people: Mapped[list[User]] = relationship(secondary=programme_people, order_by=User.name)
+    components: Mapped[list[CoreOfferComponent]] = relationship(
+        back_populates="programme", order_by="CoreOfferComponent.position", cascade="all, delete-orphan"
+    )
+
+
+class CoreOfferComponent(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    description: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    programme: Mapped[Programme] = relationship(back_populates="components")
+    changes: Mapped[list[CoreOfferChange]] = relationship(
+        back_populates="component",
+        order_by="CoreOfferChange.changed_at.desc(), CoreOfferChange.id.desc()",
+        cascade="all, delete-orphan",
+    )
+
+
+class CoreOfferChange(db.Model):
+    """One change to a component's description: what, when, by whom and why."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    component_id: Mapped[int] = mapped_column(ForeignKey("core_offer_component.id", ondelete="CASCADE"), index=True)
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    component: Mapped[CoreOfferComponent] = relationship(back_populates="changes")
+    changed_by: Mapped[User | None] = relationship()

@@ -1,0 +1,38 @@
+"""Values every template can use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request, url_for
+from flask_login import current_user
+
+from engage.auth.models import Role
+from engage.auth.permissions import is_admin
+
+
+def navigation() -> list[dict[str, Any]]:
+    """Header links for the signed-in user's role."""
+    items = []
+    if current_user.is_authenticated:
+        items.append(
+            {"href": url_for("programmes.dashboard"), "text": "Your programmes", "endpoint": "programmes.dashboard"}
+        )
+        if is_admin(current_user):
+            items += [
+                {"href": url_for("admin.users"), "text": "Users", "endpoint": "admin.users"},
+                {"href": url_for("admin.programmes_list"), "text": "Programmes", "endpoint": "admin.programmes_list"},
+                {"href": url_for("admin.audit_log"), "text": "Audit trail", "endpoint": "admin.audit_log"},
+            ]
+    for item in items:
+        item["current"] = request.endpoint == item.pop("endpoint")
+    return items
+
+
+def template_globals() -> dict[str, Any]:
+    return {"nav_items": navigation(), "Role": Role}
+
+
+def choice_items(field: Any, state: str = "checked") -> list[dict[str, Any]]:
+    """A WTForms choice field's options as NHS.UK radio, checkbox or select items."""
+    return [{"value": c.value, "text": c.label, state: c.selected} for c in field.iter_choices()]
