@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load the demo programme and one demo account per role (safe to run again)."""
     from engage.demo import DEMO_DOMAIN, load_demo

@@ -54,10 +54,13 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-def detached(obj: Any) -> Any:
-    """Load every column, then detach: tests can read the object after its app context has gone."""
+def detached(obj: Any, *relations: str) -> Any:
+    """Load every column (and the named relations), then detach, so tests can read it outside the app."""
     db.session.refresh(obj)
-    db.session.expunge(obj)
+    for name in relations:
+        for related in getattr(obj, name):
+            db.session.refresh(related)
+    db.session.expunge_all()
     return obj
 
 
@@ -107,7 +110,7 @@ def make_programme(app: Flask) -> Callable[..., Programme]:
             )
             db.session.add(programme)
             db.session.commit()
-            return detached(programme)
+            return detached(programme, "components", "people")
 
     return make
 

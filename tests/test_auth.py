@@ -65,7 +65,9 @@ def test_repeated_failures_are_throttled(client: FlaskClient, app: Flask, make_u
     assert client.get("/programmes/").status_code == 303, "still signed out"
 
 
-def test_throttle_counts_per_email_case_insensitively(client: FlaskClient, app: Flask, make_user: Callable[..., User]) -> None:
+def test_throttle_counts_per_email_case_insensitively(
+    client: FlaskClient, app: Flask, make_user: Callable[..., User]
+) -> None:
     user = make_user(Role.LEAD, email="case@example.org")
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         client.post("/login", data={"email": "CASE@example.org", "password": "wrong password"})
@@ -106,7 +108,9 @@ def test_sign_in_starts_a_new_session(client: FlaskClient, auth: Auth, make_user
         assert "_user_id" in session
 
 
-def test_tampered_session_cookie_is_treated_as_signed_out(client: FlaskClient, auth: Auth, make_user: Callable[..., User]) -> None:
+def test_tampered_session_cookie_is_treated_as_signed_out(
+    client: FlaskClient, auth: Auth, make_user: Callable[..., User]
+) -> None:
     auth.login(make_user(Role.LEAD))
     cookie = client.get_cookie("engage_session")
     assert cookie is not None
@@ -114,7 +118,9 @@ def test_tampered_session_cookie_is_treated_as_signed_out(client: FlaskClient, a
     assert client.get("/programmes/").status_code == 303
 
 
-def test_signing_out_invalidates_a_copied_cookie(app: Flask, auth: Auth, client: FlaskClient, make_user: Callable[..., User]) -> None:
+def test_signing_out_invalidates_a_copied_cookie(
+    app: Flask, auth: Auth, client: FlaskClient, make_user: Callable[..., User]
+) -> None:
     user = make_user(Role.LEAD)
     auth.login(user)
     stolen = client.get_cookie("engage_session").value
@@ -173,7 +179,9 @@ def test_access_needs_reject_unknown_options(client: FlaskClient, auth: Auth, ma
         ("iloveyou1", "too common"),
     ],
 )
-def test_invitation_refuses_weak_passwords(client: FlaskClient, app: Flask, make_user: Callable[..., User], password: str, message: str) -> None:
+def test_invitation_refuses_weak_passwords(
+    client: FlaskClient, app: Flask, make_user: Callable[..., User], password: str, message: str
+) -> None:
     user = make_user(Role.MEMBER)
     token = invite(app, user)
     html = client.post(f"/invite/{token}", data={"password": password, "confirm": password}).get_data(as_text=True)
@@ -184,7 +192,9 @@ def test_invitation_sets_password_once(client: FlaskClient, app: Flask, make_use
     user = make_user(Role.MEMBER)
     token = invite(app, user)
     assert client.get(f"/invite/{token}").status_code == 200
-    response = client.post(f"/invite/{token}", data={"password": "a long new passphrase", "confirm": "a long new passphrase"})
+    response = client.post(
+        f"/invite/{token}", data={"password": "a long new passphrase", "confirm": "a long new passphrase"}
+    )
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(User, user.id).check_password("a long new passphrase")

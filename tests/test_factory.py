@@ -32,7 +32,9 @@ def test_engage_environment_variables_override_defaults(monkeypatch: pytest.Monk
 
 
 @pytest.mark.parametrize("key", [None, "", "dev", "changeme", "short-key"])
-def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch: pytest.MonkeyPatch, key: str | None) -> None:
+def test_production_refuses_to_start_without_a_real_secret_key(
+    monkeypatch: pytest.MonkeyPatch, key: str | None
+) -> None:
     monkeypatch.setenv("ENGAGE_ENV_NAME", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     if key is not None:

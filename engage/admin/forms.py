@@ -20,14 +20,18 @@ class UserForm(FlaskForm):
         filters=[strip],
         validators=[required("Enter their email address"), max_length(254, "Email address"), email_format()],
     )
-    role = RadioField("Role", choices=ROLE_CHOICES, validators=[required("Select a role")], invalid_choice_message=NOT_OFFERED)
+    role = RadioField(
+        "Role", choices=ROLE_CHOICES, validators=[required("Select a role")], invalid_choice_message=NOT_OFFERED
+    )
 
 
 class UserEditForm(FlaskForm):
     name = StringField(
         "Full name", filters=[strip], validators=[required("Enter their full name"), max_length(120, "Full name")]
     )
-    role = RadioField("Role", choices=ROLE_CHOICES, validators=[required("Select a role")], invalid_choice_message=NOT_OFFERED)
+    role = RadioField(
+        "Role", choices=ROLE_CHOICES, validators=[required("Select a role")], invalid_choice_message=NOT_OFFERED
+    )
     active = BooleanField("This person can sign in")
 
     @property

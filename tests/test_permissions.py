@@ -1,0 +1,121 @@
+"""Every route, every role: the status each should get. A new route without an entry fails this file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from engage.auth.models import Role, User
+from engage.programmes.models import Programme
+from tests.conftest import Auth
+
+ROLES = ["anonymous", "resident", "member", "lead", "other_lead", "safeguarding", "admin"]
+SIGNED_IN = {"resident", "member", "lead", "other_lead", "safeguarding", "admin"}
+
+EVERYONE_200 = {"*": 200}
+SIGNED_IN_200 = {"anonymous": 303, "*": 200}
+LEAD_OF_PROGRAMME = {"anonymous": 303, "lead": 200, "admin": 200, "*": 403}
+ADMIN_ONLY = {"anonymous": 303, "admin": 200, "*": 403}
+ADMIN_ONLY_REDIRECT = {"anonymous": 303, "admin": 302, "*": 403}
+
+# (endpoint, method) -> (path, {role: status}); "*" is every role not named.
+MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
+    ("pages.home", "GET"): ("/", EVERYONE_200),
+    ("pages.accessibility", "GET"): ("/accessibility", EVERYONE_200),
+    ("pages.privacy", "GET"): ("/privacy", EVERYONE_200),
+    ("pages.healthz", "GET"): ("/healthz", EVERYONE_200),
+    ("pages.assets", "GET"): ("/assets/images/favicon.svg", EVERYONE_200),
+    ("static", "GET"): ("/static/engage.css", EVERYONE_200),
+    ("auth.login", "GET"): ("/login", EVERYONE_200),
+    ("auth.login", "POST"): ("/login", EVERYONE_200),
+    ("auth.logout", "GET"): ("/logout", {"anonymous": 302, "*": 200}),
+    ("auth.logout", "POST"): ("/logout", {"*": 302}),
+    ("auth.account", "GET"): ("/account", SIGNED_IN_200),
+    ("auth.account", "POST"): ("/account", {"anonymous": 303, "*": 302}),
+    ("auth.accept_invite", "GET"): ("/invite/not-a-token", {"*": 404}),
+    ("auth.accept_invite", "POST"): ("/invite/not-a-token", {"*": 404}),
+    ("programmes.dashboard", "GET"): ("/programmes/", SIGNED_IN_200),
+    ("programmes.show", "GET"): ("/programmes/{slug}", EVERYONE_200),
+    ("programmes.history", "GET"): ("/programmes/{slug}/history", EVERYONE_200),
+    ("programmes.new_component", "GET"): ("/programmes/{slug}/components/new", LEAD_OF_PROGRAMME),
+    ("programmes.new_component", "POST"): ("/programmes/{slug}/components/new", LEAD_OF_PROGRAMME),
+    ("programmes.edit_component", "GET"): ("/programmes/{slug}/components/{component}/edit", LEAD_OF_PROGRAMME),
+    ("programmes.edit_component", "POST"): ("/programmes/{slug}/components/{component}/edit", LEAD_OF_PROGRAMME),
+    ("admin.users", "GET"): ("/admin/users", ADMIN_ONLY),
+    ("admin.new_user", "GET"): ("/admin/users/new", ADMIN_ONLY),
+    ("admin.new_user", "POST"): ("/admin/users/new", ADMIN_ONLY),
+    ("admin.edit_user", "GET"): ("/admin/users/{user}", ADMIN_ONLY),
+    ("admin.edit_user", "POST"): ("/admin/users/{user}", ADMIN_ONLY),
+    ("admin.reissue_invite", "POST"): ("/admin/users/{user}/invite", ADMIN_ONLY),
+    ("admin.programmes_list", "GET"): ("/admin/programmes", ADMIN_ONLY),
+    ("admin.new_programme", "GET"): ("/admin/programmes/new", ADMIN_ONLY),
+    ("admin.new_programme", "POST"): ("/admin/programmes/new", ADMIN_ONLY),
+    ("admin.edit_programme", "GET"): ("/admin/programmes/{programme}", ADMIN_ONLY),
+    ("admin.edit_programme", "POST"): ("/admin/programmes/{programme}", ADMIN_ONLY),
+    ("admin.programme_people", "POST"): ("/admin/programmes/{programme}/people", ADMIN_ONLY_REDIRECT),
+    ("admin.audit_log", "GET"): ("/admin/audit", ADMIN_ONLY),
+}
+
+
+def routes(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or ()
+        if method in {"GET", "POST", "PUT", "PATCH", "DELETE"}
+    }
+
+
+def test_every_route_has_an_entry_in_the_matrix(app: Flask) -> None:
+    missing = routes(app) - MATRIX.keys()
+    assert not missing, f"add these routes to MATRIX with the status each role should get: {sorted(missing)}"
+    stale = MATRIX.keys() - routes(app)
+    assert not stale, f"these MATRIX entries name routes that no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def world(make_user: Callable[..., User], make_programme: Callable[..., Programme]) -> dict[str, Any]:
+    users = {
+        "resident": make_user(Role.RESIDENT),
+        "member": make_user(Role.MEMBER),
+        "lead": make_user(Role.LEAD),
+        "other_lead": make_user(Role.LEAD),
+        "safeguarding": make_user(Role.SAFEGUARDING),
+        "admin": make_user(Role.ADMIN),
+    }
+    programme = make_programme(people=(users["lead"], users["member"]))
+    make_programme(people=(users["other_lead"],))
+    return {"users": users, "programme": programme}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_on_every_route(
+    app: Flask, client: FlaskClient, auth: Auth, world: dict[str, Any], role: str, make_user: Callable[..., User]
+) -> None:
+    programme: Programme = world["programme"]
+    target = make_user(Role.MEMBER)
+    ids = {"slug": programme.slug, "component": programme.components[0].id if programme.components else 0}
+    ids |= {"user": target.id, "programme": programme.id}
+    if role != "anonymous":
+        auth.login(world["users"][role])
+    failures = []
+    for (endpoint, method), (path, expected) in sorted(MATRIX.items()):
+        if endpoint == "auth.logout":
+            continue  # checked last: it ends the session the other checks need
+        url = path.format(**ids)
+        response = client.open(url, method=method, data={})
+        response.close()
+        want = expected.get(role, expected.get("*"))
+        if response.status_code != want:
+            failures.append(f"{method} {url}: got {response.status_code}, expected {want}")
+    for method in ("GET", "POST"):
+        path, expected = MATRIX[("auth.logout", method)]
+        response = client.open(path, method=method)
+        want = expected.get(role, expected.get("*"))
+        if response.status_code != want:
+            failures.append(f"{method} {path}: got {response.status_code}, expected {want}")
+    assert not failures, "\n".join(failures)
