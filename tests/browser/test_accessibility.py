@@ -1,0 +1,89 @@
+"""axe-core reports no WCAG 2.2 AA violations on any page, at 1280 and 320 px, blank and with errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from playwright.sync_api import BrowserContext
+from sqlalchemy import select
+
+from engage.auth.models import User
+from engage.demo import PROGRAMME_SLUG
+from engage.extensions import db
+from engage.programmes.models import CoreOfferComponent
+from tests.browser.conftest import WIDTHS, axe_violations, broken_error_links, describe
+
+PROGRAMME = f"/programmes/{PROGRAMME_SLUG}"
+
+# (role, path, status, submit): submit=True clicks the main form's button with the form left as it is.
+PAGES = [
+    ("anonymous", "/", 200, False),
+    ("anonymous", "/accessibility", 200, False),
+    ("anonymous", "/privacy", 200, False),
+    ("anonymous", "/login", 200, True),
+    ("anonymous", PROGRAMME, 200, False),
+    ("anonymous", f"{PROGRAMME}/history", 200, False),
+    ("anonymous", "/invite/not-a-real-token", 404, False),
+    ("anonymous", "/no-such-page", 404, False),
+    ("anonymous", "/_test/server-error", 500, False),
+    ("anonymous", "{invite}", 200, True),
+    ("member", "/programmes/", 200, False),
+    ("member", "/account", 200, True),
+    ("member", "/logout", 200, False),
+    ("member", "/admin/users", 403, False),
+    ("lead", "/programmes/", 200, False),
+    ("lead", PROGRAMME, 200, False),
+    ("lead", f"{PROGRAMME}/components/new", 200, True),
+    ("lead", f"{PROGRAMME}/components/{{component}}/edit", 200, True),
+    ("safeguarding", "/programmes/", 200, False),
+    ("resident", "/programmes/", 200, False),
+    ("admin", "/admin/users", 200, False),
+    ("admin", "/admin/users/new", 200, True),
+    ("admin", "/admin/users/{user}", 200, False),
+    ("admin", "/admin/programmes", 200, False),
+    ("admin", "/admin/programmes/new", 200, True),
+    ("admin", "/admin/programmes/{programme}", 200, True),
+    ("admin", "/admin/audit", 200, False),
+]
+
+
+@pytest.fixture(scope="session")
+def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
+    with live_app.app_context():
+        component = db.session.execute(select(CoreOfferComponent).order_by(CoreOfferComponent.id)).scalars().first()
+        user = db.session.execute(select(User).where(User.email == "member@demo.engage.test")).scalar_one()
+        assert component is not None
+        return {"component": component.id, "programme": component.programme_id, "user": user.id, "invite": invite_path}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(("role", "path", "status", "submit"), PAGES, ids=[f"{p[0]}:{p[1]}" for p in PAGES])
+def test_page_has_no_accessibility_violations(
+    context_for: Callable[[str], BrowserContext],
+    ids: dict[str, object],
+    role: str,
+    path: str,
+    status: int,
+    submit: bool,
+    width: int,
+) -> None:
+    page = context_for(role).new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    try:
+        response = page.goto(path.format(**ids))
+        assert response is not None and response.status == status
+        violations = axe_violations(page)
+        assert not violations, f"blank page:\n{describe(violations)}"
+        if submit:
+            for field in page.locator("main form[method=post] textarea, main form[method=post] input[type=text]").all():
+                field.fill("")  # an empty submit: clear what the page filled in
+            page.locator("main form[method=post] button").first.click()
+            page.wait_for_load_state()
+            assert page.locator(".nhsuk-error-summary").count() or page.locator(".nhsuk-notification-banner").count()
+            violations = axe_violations(page)
+            assert not violations, f"after an empty submit:\n{describe(violations)}"
+            assert not broken_error_links(page), "error summary links must point at elements that exist"
+    finally:
+        page.close()

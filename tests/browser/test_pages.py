@@ -1,0 +1,72 @@
+"""Real-browser checks beyond axe: the harness can fail, the CSP holds, the keyboard works."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from engage.demo import PROGRAMME_SLUG
+from tests.browser.conftest import DEMO_PASSWORD, axe_violations
+
+
+def test_axe_reports_a_known_violation(context_for: Callable[[str], BrowserContext]) -> None:
+    page = context_for("anonymous").new_page()
+    page.set_content('<html lang="en"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>')
+    assert "image-alt" in {v["id"] for v in axe_violations(page)}
+    page.close()
+
+
+def test_pages_load_under_the_real_csp_without_violations(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if "Content Security Policy" in message.text and "font" not in message.text
+            else None
+        ),
+    )
+    for path in ("/", "/login", f"/programmes/{PROGRAMME_SLUG}", "/accessibility"):
+        page.goto(path)
+        assert "js-enabled" in (page.get_attribute("body", "class") or ""), "NHS.UK frontend JavaScript did not run"
+    context.close()
+    assert not problems, problems
+
+
+def _tab_to(page: Page, selector: str, limit: int = 30) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"could not reach {selector} with the Tab key")
+
+
+def test_sign_in_with_the_keyboard_only(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    page.goto("/login")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    _tab_to(page, "#email")
+    page.keyboard.type("lead@demo.engage.test")
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/programmes/")
+    assert "Community mental health core offer review" in page.content()
+    context.close()
+
+
+def test_error_summary_takes_focus_and_links_move_to_the_field(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    page.goto("/login")
+    page.click("main button")
+    page.wait_for_selector(".nhsuk-error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+    page.click(".nhsuk-error-summary a[href='#password']")
+    assert page.evaluate("document.activeElement.id") == "password"
+    context.close()
