@@ -68,6 +68,8 @@ def _init_extensions(app: Flask) -> None:
     from engage import audit  # noqa: F401
     from engage.auth import models as auth_models  # noqa: F401
     from engage.programmes import models as programme_models  # noqa: F401
+    from engage.safeguarding import models as safeguarding_models  # noqa: F401
+    from engage.surveys import models as survey_models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -75,6 +77,8 @@ def _register_blueprints(app: Flask) -> None:
     from engage.auth import bp as auth_bp
     from engage.pages import bp as pages_bp
     from engage.programmes import bp as programmes_bp
+    from engage.safeguarding import bp as safeguarding_bp
+    from engage.surveys import bp as surveys_bp
 
-    for bp in (pages_bp, auth_bp, programmes_bp, admin_bp):
+    for bp in (pages_bp, auth_bp, programmes_bp, admin_bp, surveys_bp, safeguarding_bp):
         app.register_blueprint(bp)

@@ -18,6 +18,10 @@ def navigation() -> list[dict[str, Any]]:
         items.append(
             {"href": url_for("programmes.dashboard"), "text": "Your programmes", "endpoint": "programmes.dashboard"}
         )
+        if current_user.role == Role.SAFEGUARDING:
+            items.append(
+                {"href": url_for("safeguarding.queue"), "text": "Safeguarding flags", "endpoint": "safeguarding.queue"}
+            )
         if is_admin(current_user):
             items += [
                 {"href": url_for("admin.users"), "text": "Users", "endpoint": "admin.users"},

@@ -11,12 +11,15 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from engage import create_app
 from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.programmes.models import CoreOfferComponent, Programme
+from engage.safeguarding.models import SafeguardingFlag
+from engage.surveys import answering
+from engage.surveys.models import Question, QuestionKind, Survey, SurveyStatus
 
 PASSWORD = "correct horse battery"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -150,3 +153,47 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _skipped and exitstatus == 0:
         session.exitstatus = 1
         print(f"\n{len(_skipped)} test(s) skipped; a skip counts as a failure here: {_skipped}")
+
+
+@pytest.fixture
+def make_survey(app: Flask) -> Callable[..., Survey]:
+    """An open survey: a long-text question, a choice question, and a short-text question last."""
+    counter = iter(range(1, 10_000))
+
+    def make(programme: Programme, **overrides: Any) -> Survey:
+        n = next(counter)
+        with app.app_context():
+            survey = Survey(
+                programme_id=programme.id,
+                slug=overrides.pop("slug", f"survey-{n}"),
+                title=overrides.pop("title", f"Survey {n}"),
+                introduction="Tell us about community mental health services.",
+                privacy_text="Your answers are anonymous.",
+                status=overrides.pop("status", SurveyStatus.OPEN),
+                **overrides,
+            )
+            survey.questions = [
+                Question(position=1, kind=QuestionKind.LONG_TEXT, prompt="What could be better?", max_length=500),
+                Question(position=2, kind=QuestionKind.SINGLE, prompt="How was your care?", options=["Good", "Poor"]),
+                Question(position=3, kind=QuestionKind.SHORT_TEXT, prompt="Which team did you see?", max_length=100),
+            ]
+            db.session.add(survey)
+            db.session.commit()
+            return detached(survey, "questions")
+
+    return make
+
+
+@pytest.fixture
+def make_flag(app: Flask) -> Callable[[Survey], int]:
+    """A submitted response whose free text raised a safeguarding flag; returns the flag's id."""
+
+    def make(survey: Survey) -> int:
+        with app.app_context():
+            live = db.session.get(Survey, survey.id)
+            response, _ = answering.start_response(live)
+            answering.save_answer(response, live.questions[0], text="There is no point going on like this.")
+            answering.submit(response)
+            return db.session.execute(select(SafeguardingFlag.id)).scalars().first()
+
+    return make

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from engage.auth.models import Role, User
 from engage.programmes.models import Programme
+from engage.surveys.models import Survey
 from tests.conftest import Auth
 
 ROLES = ["anonymous", "resident", "member", "lead", "other_lead", "safeguarding", "admin"]
@@ -21,6 +22,13 @@ SIGNED_IN_200 = {"anonymous": 303, "*": 200}
 LEAD_OF_PROGRAMME = {"anonymous": 303, "lead": 200, "admin": 200, "*": 403}
 ADMIN_ONLY = {"anonymous": 303, "admin": 200, "*": 403}
 ADMIN_ONLY_REDIRECT = {"anonymous": 303, "admin": 302, "*": 403}
+LEAD_REDIRECT = {"anonymous": 303, "lead": 302, "admin": 302, "*": 403}
+LEAD_400 = {"anonymous": 303, "lead": 400, "admin": 400, "*": 403}
+SAFEGUARDING_ONLY = {"anonymous": 303, "safeguarding": 200, "*": 403}
+# A respondent with no draft on this device is sent back to the survey's start page.
+NO_DRAFT = {"*": 302}
+SURVEY = "/surveys/{survey_slug}"
+MANAGE = "/surveys/manage/{survey}"
 
 # (endpoint, method) -> (path, {role: status}); "*" is every role not named.
 MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
@@ -58,6 +66,48 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("admin.edit_programme", "POST"): ("/admin/programmes/{programme}", ADMIN_ONLY),
     ("admin.programme_people", "POST"): ("/admin/programmes/{programme}/people", ADMIN_ONLY_REDIRECT),
     ("admin.audit_log", "GET"): ("/admin/audit", ADMIN_ONLY),
+    ("surveys.start", "GET"): (SURVEY, EVERYONE_200),
+    ("surveys.begin", "POST"): (SURVEY + "/start", {"*": 302}),
+    ("surveys.question", "GET"): (SURVEY + "/questions/{question}", NO_DRAFT),
+    ("surveys.question", "POST"): (SURVEY + "/questions/{question}", NO_DRAFT),
+    ("surveys.contact", "GET"): (SURVEY + "/contact", NO_DRAFT),
+    ("surveys.contact", "POST"): (SURVEY + "/contact", NO_DRAFT),
+    ("surveys.check", "GET"): (SURVEY + "/check", NO_DRAFT),
+    ("surveys.submit", "POST"): (SURVEY + "/submit", NO_DRAFT),
+    ("surveys.confirmation", "GET"): (SURVEY + "/confirmation", NO_DRAFT),
+    ("surveys.another", "POST"): (SURVEY + "/another", NO_DRAFT),
+    ("surveys.save", "GET"): (SURVEY + "/save", NO_DRAFT),
+    ("surveys.save", "POST"): (SURVEY + "/save", NO_DRAFT),
+    ("surveys.resume", "GET"): (SURVEY + "/resume", EVERYONE_200),
+    ("surveys.resume", "POST"): (SURVEY + "/resume", EVERYONE_200),
+    ("surveys.resume_link", "GET"): (SURVEY + "/resume/NOTAREALCODE", {"*": 404}),
+    ("surveys.new_survey", "GET"): ("/surveys/manage/new?programme={slug}", LEAD_OF_PROGRAMME),
+    ("surveys.new_survey", "POST"): ("/surveys/manage/new?programme={slug}", LEAD_OF_PROGRAMME),
+    ("surveys.overview", "GET"): (MANAGE, LEAD_OF_PROGRAMME),
+    ("surveys.edit_survey", "GET"): (MANAGE + "/edit", LEAD_OF_PROGRAMME),
+    ("surveys.edit_survey", "POST"): (MANAGE + "/edit", LEAD_OF_PROGRAMME),
+    ("surveys.set_status", "POST"): (MANAGE + "/status", LEAD_OF_PROGRAMME),
+    ("surveys.duplicate_survey", "POST"): (MANAGE + "/duplicate", LEAD_REDIRECT),
+    ("surveys.preview", "GET"): (MANAGE + "/preview", LEAD_OF_PROGRAMME),
+    ("surveys.new_question", "GET"): (MANAGE + "/questions/new", LEAD_OF_PROGRAMME),
+    ("surveys.new_question", "POST"): (MANAGE + "/questions/new", LEAD_OF_PROGRAMME),
+    ("surveys.edit_question", "GET"): (MANAGE + "/questions/{question}/edit", LEAD_OF_PROGRAMME),
+    ("surveys.edit_question", "POST"): (MANAGE + "/questions/{question}/edit", LEAD_OF_PROGRAMME),
+    ("surveys.move_question", "POST"): (MANAGE + "/questions/{question}/move", LEAD_REDIRECT),
+    ("surveys.duplicate_question", "POST"): (MANAGE + "/questions/{question}/duplicate", LEAD_REDIRECT),
+    ("surveys.delete_question", "GET"): (MANAGE + "/questions/{spare_question}/delete", LEAD_OF_PROGRAMME),
+    ("surveys.delete_question", "POST"): (MANAGE + "/questions/{spare_question}/delete", LEAD_REDIRECT),
+    ("surveys.add_equality", "POST"): (MANAGE + "/equality", LEAD_REDIRECT),
+    ("surveys.results_page", "GET"): (MANAGE + "/results", LEAD_OF_PROGRAMME),
+    ("surveys.text_answers", "GET"): (MANAGE + "/results/{question}", LEAD_OF_PROGRAMME),
+    ("surveys.export", "GET"): (MANAGE + "/export.csv", LEAD_OF_PROGRAMME),
+    ("surveys.import_upload", "GET"): (MANAGE + "/import", LEAD_OF_PROGRAMME),
+    ("surveys.import_upload", "POST"): (MANAGE + "/import", LEAD_400),
+    ("surveys.import_map", "GET"): (MANAGE + "/import/" + "0" * 32, LEAD_REDIRECT),
+    ("surveys.import_map", "POST"): (MANAGE + "/import/" + "0" * 32, LEAD_REDIRECT),
+    ("safeguarding.queue", "GET"): ("/safeguarding/", SAFEGUARDING_ONLY),
+    ("safeguarding.review", "GET"): ("/safeguarding/{flag}", SAFEGUARDING_ONLY),
+    ("safeguarding.review", "POST"): ("/safeguarding/{flag}", SAFEGUARDING_ONLY),
 }
 
 
@@ -78,7 +128,12 @@ def test_every_route_has_an_entry_in_the_matrix(app: Flask) -> None:
 
 
 @pytest.fixture
-def world(make_user: Callable[..., User], make_programme: Callable[..., Programme]) -> dict[str, Any]:
+def world(
+    make_user: Callable[..., User],
+    make_programme: Callable[..., Programme],
+    make_survey: Callable[..., Survey],
+    make_flag: Callable[..., int],
+) -> dict[str, Any]:
     users = {
         "resident": make_user(Role.RESIDENT),
         "member": make_user(Role.MEMBER),
@@ -89,7 +144,8 @@ def world(make_user: Callable[..., User], make_programme: Callable[..., Programm
     }
     programme = make_programme(people=(users["lead"], users["member"]))
     make_programme(people=(users["other_lead"],))
-    return {"users": users, "programme": programme}
+    survey = make_survey(programme)
+    return {"users": users, "programme": programme, "survey": survey, "flag": make_flag(survey)}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -97,9 +153,11 @@ def test_each_role_gets_the_expected_status_on_every_route(
     app: Flask, client: FlaskClient, auth: Auth, world: dict[str, Any], role: str, make_user: Callable[..., User]
 ) -> None:
     programme: Programme = world["programme"]
+    survey: Survey = world["survey"]
     target = make_user(Role.MEMBER)
     ids = {"slug": programme.slug, "component": programme.components[0].id if programme.components else 0}
-    ids |= {"user": target.id, "programme": programme.id}
+    ids |= {"user": target.id, "programme": programme.id, "survey": survey.id, "survey_slug": survey.slug}
+    ids |= {"question": survey.questions[0].id, "spare_question": survey.questions[-1].id, "flag": world["flag"]}
     if role != "anonymous":
         auth.login(world["users"][role])
     failures = []
@@ -107,6 +165,8 @@ def test_each_role_gets_the_expected_status_on_every_route(
         if endpoint == "auth.logout":
             continue  # checked last: it ends the session the other checks need
         url = path.format(**ids)
+        with client.session_transaction() as session:
+            session.pop("drafts", None)  # each request starts without a survey draft on this device
         response = client.open(url, method=method, data={})
         response.close()
         want = expected.get(role, expected.get("*"))

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from engage.auth.models import Role, User
 from engage.programmes.models import Programme
+from engage.surveys.models import Survey
 from tests.conftest import PASSWORD, csrf_token
 from tests.test_permissions import MATRIX
 
@@ -36,12 +37,18 @@ def test_login_without_csrf_token_is_refused_with_400(client: FlaskClient, make_
 
 
 def test_every_post_route_refuses_a_request_without_a_csrf_token(
-    client: FlaskClient, make_user: Callable[..., User], make_programme: Callable[..., Programme]
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    make_programme: Callable[..., Programme],
+    make_survey: Callable[..., Survey],
 ) -> None:
     admin = _signed_in_admin(client, make_user)
     lead = make_user(Role.LEAD)
     programme = make_programme(people=(lead,))
+    survey = make_survey(programme)
     ids = {"slug": programme.slug, "component": programme.components[0].id, "user": admin.id, "programme": programme.id}
+    ids |= {"survey": survey.id, "survey_slug": survey.slug, "question": survey.questions[0].id}
+    ids |= {"spare_question": survey.questions[-1].id, "flag": 1}
     posts = [(path.format(**ids), endpoint) for (endpoint, method), (path, _) in MATRIX.items() if method == "POST"]
     assert posts
     for url, endpoint in posts:

@@ -88,7 +88,8 @@ def accept_invite(token: str) -> str | Response:
 def account() -> str | Response:
     """Your account and your communication and access needs."""
     user: User = current_user._get_current_object()
-    form = AccessNeedsForm(data={"needs": user.access_need_keys, "other": user.access_needs_other})
+    current = {"needs": user.access_need_keys, "other": user.access_needs_other}
+    form = AccessNeedsForm(data=current) if request.method == "GET" else AccessNeedsForm()
     if form.validate_on_submit():
         services.set_access_needs(user, form.needs.data or [], form.other.data or "")
         flash("Your communication and access needs are saved.")

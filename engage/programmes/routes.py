@@ -11,6 +11,8 @@ from engage.extensions import db
 from engage.programmes import bp, services
 from engage.programmes.forms import ComponentForm
 from engage.programmes.models import CoreOfferComponent, Programme
+from engage.surveys.building import surveys_for
+from engage.surveys.models import SurveyStatus
 
 
 def _programme_or_404(slug: str) -> Programme:
@@ -47,7 +49,9 @@ def dashboard() -> str:
 def show(slug: str) -> str:
     """A programme's public page with its current core offer."""
     programme = _programme_or_404(slug)
-    return render_template("programmes/show.html", programme=programme, can_manage=can_manage(current_user, programme))
+    manager = can_manage(current_user, programme)
+    surveys = [s for s in surveys_for(programme) if manager or s.status != SurveyStatus.DRAFT]
+    return render_template("programmes/show.html", programme=programme, can_manage=manager, surveys=surveys)
 
 
 @bp.route("/<slug>/history")

@@ -65,8 +65,8 @@ def test_error_summary_takes_focus_and_links_move_to_the_field(browser: Browser,
     page = context.new_page()
     page.goto("/login")
     page.click("main button")
-    page.wait_for_selector(".nhsuk-error-summary")
-    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+    # NHS.UK frontend's script moves focus to the summary once it has loaded.
+    page.wait_for_function("document.activeElement.classList.contains('nhsuk-error-summary')", timeout=5000)
     page.click(".nhsuk-error-summary a[href='#password']")
     assert page.evaluate("document.activeElement.id") == "password"
     context.close()

@@ -1,0 +1,7 @@
+"""Safeguarding: possible risk disclosures, seen only by safeguarding leads."""
+
+from flask import Blueprint
+
+bp = Blueprint("safeguarding", __name__, url_prefix="/safeguarding")
+
+from engage.safeguarding import routes  # noqa: E402,F401

@@ -1,0 +1,69 @@
+"""Flags raised when screened free text may disclose risk."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engage.auth.models import User
+from engage.extensions import db
+from engage.modeltypes import db_enum
+from engage.surveys.models import Answer, Response
+from engage.timeutil import utcnow
+
+
+class FlagStatus(enum.StrEnum):
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"new": "New", "in_review": "In review", "closed": "Closed"}[self.value]
+
+
+class Outcome(enum.StrEnum):
+    NO_ACTION = "no_action"
+    SIGNPOSTED = "signposted"
+    CONTACTED = "contacted"
+    REFERRED = "referred"
+    ESCALATED = "escalated"
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self]
+
+
+OUTCOME_LABELS = {
+    Outcome.NO_ACTION: "No risk found, no action needed",
+    Outcome.SIGNPOSTED: "Crisis support shown; respondent anonymous, no further action possible",
+    Outcome.CONTACTED: "Respondent contacted (they gave contact details)",
+    Outcome.REFERRED: "Referred to a service or care team",
+    Outcome.ESCALATED: "Escalated to the safeguarding team or emergency services",
+}
+
+
+class SafeguardingFlag(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), unique=True)
+    # What the screen matched: category names and pattern ids, never the text itself.
+    categories: Mapped[str] = mapped_column(String(200))
+    patterns: Mapped[str] = mapped_column(String(300))
+    status: Mapped[FlagStatus] = mapped_column(
+        db_enum(FlagStatus),
+        default=FlagStatus.NEW,
+        index=True,
+    )
+    outcome: Mapped[Outcome | None] = mapped_column(db_enum(Outcome))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    response: Mapped[Response] = relationship()
+    answer: Mapped[Answer] = relationship()
+    reviewer: Mapped[User | None] = relationship()

@@ -1,0 +1,7 @@
+"""Surveys: the builder for leads, one question per page for residents, results and exports."""
+
+from flask import Blueprint
+
+bp = Blueprint("surveys", __name__, url_prefix="/surveys")
+
+from engage.surveys import manage, results_routes, routes  # noqa: E402,F401

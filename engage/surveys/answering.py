@@ -1,0 +1,272 @@
+"""Named operations for respondents: drafts, answers, conditions, resume codes and submission."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from analysis.safeguarding import screen
+from engage.extensions import db
+from engage.surveys.models import (
+    Answer,
+    Contact,
+    Format,
+    Question,
+    Response,
+    ResponseStatus,
+    Survey,
+)
+from engage.timeutil import utcnow
+
+# Resume codes and references avoid letters and digits that are easy to confuse (0/O, 1/I/L).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class SurveyClosedError(Exception):
+    """The survey is not taking answers now."""
+
+
+def _digest(value: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, value.strip().upper().replace("-", "").replace(" ", "").encode(), hashlib.sha256).hexdigest()
+
+
+def _code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def format_code(code: str) -> str:
+    """Show a code in groups of four so it is easy to read out and copy."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def purge_expired() -> int:
+    """Delete unsubmitted responses whose resume period has ended. Returns how many."""
+    query = delete(Response).where(Response.status == ResponseStatus.IN_PROGRESS, Response.expires_at < utcnow())
+    deleted = db.session.execute(query).rowcount
+    db.session.commit()
+    return deleted or 0
+
+
+def start_response(survey: Survey, response_format: Format = Format.STANDARD) -> tuple[Response, str]:
+    """Begin an anonymous draft; returns it and the token the respondent's browser keeps."""
+    token = secrets.token_urlsafe(32)
+    response = Response(
+        survey=survey,
+        draft_token_hash=_digest(token),
+        formats=response_format.value,
+        current_format=response_format,
+        expires_at=utcnow() + timedelta(days=survey.resume_days),
+    )
+    db.session.add(response)
+    db.session.commit()
+    return response, token
+
+
+def draft_for(survey: Survey, token: str | None) -> Response | None:
+    """The respondent's unexpired draft (or just-submitted response) for this survey."""
+    if not token:
+        return None
+    query = select(Response).where(Response.survey_id == survey.id, Response.draft_token_hash == _digest(token))
+    response = db.session.execute(query).scalar_one_or_none()
+    if response is None:
+        return None
+    if response.status == ResponseStatus.IN_PROGRESS and response.expires_at and response.expires_at < utcnow():
+        return None
+    return response
+
+
+def answers_by_question(response: Response) -> dict[int, Answer]:
+    return {answer.question_id: answer for answer in response.answers}
+
+
+def is_shown(question: Question, answers: dict[int, Answer]) -> bool:
+    """A question is shown unless its condition's earlier answer does not include a chosen option."""
+    if not question.show_if_question_id:
+        return True
+    earlier = answers.get(question.show_if_question_id)
+    return earlier is not None and bool(set(earlier.choices) & set(question.show_if_values or []))
+
+
+def visible_questions(survey: Survey, response: Response) -> list[Question]:
+    """The questions this respondent sees, in order, given what they have answered so far."""
+    answers = answers_by_question(response)
+    shown: list[Question] = []
+    shown_ids: set[int] = set()
+    for question in survey.questions:
+        parent = question.show_if_question_id
+        if parent and parent not in shown_ids:
+            continue
+        if is_shown(question, answers):
+            shown.append(question)
+            shown_ids.add(question.id)
+    return shown
+
+
+def next_question(survey: Survey, response: Response, after: Question | None) -> Question | None:
+    """The next visible question after this one (the first when after is None)."""
+    visible = visible_questions(survey, response)
+    if after is None:
+        return visible[0] if visible else None
+    later = [q for q in visible if q.position > after.position]
+    return later[0] if later else None
+
+
+def previous_question(survey: Survey, response: Response, before: Question) -> Question | None:
+    earlier = [q for q in visible_questions(survey, response) if q.position < before.position]
+    return earlier[-1] if earlier else None
+
+
+def first_unanswered_required(survey: Survey, response: Response) -> Question | None:
+    answers = answers_by_question(response)
+    for question in visible_questions(survey, response):
+        answer = answers.get(question.id)
+        if question.required and (answer is None or answer.is_empty):
+            return question
+    return None
+
+
+def save_answer(response: Response, question: Question, *, text: str = "", choices: list[str] | None = None) -> Answer:
+    """Store (or replace) the respondent's answer to one question."""
+    if response.status != ResponseStatus.IN_PROGRESS:
+        raise SurveyClosedError("This response has already been sent")
+    answer = response.answer_for(question.id)
+    if answer is None:
+        answer = Answer(question=question)
+        response.answers.append(answer)
+    answer.text = text if question.kind.is_text else ""
+    answer.choices = list(choices or []) if question.kind.is_choice else []
+    response.expires_at = utcnow() + timedelta(days=response.survey.resume_days)
+    db.session.commit()
+    return answer
+
+
+def use_format(response: Response, response_format: Format) -> None:
+    """Switch the format the respondent sees; every format used is recorded."""
+    response.current_format = response_format
+    if response_format not in response.format_list:
+        response.formats = ",".join([*(f.value for f in response.format_list), response_format.value])
+    db.session.commit()
+
+
+def issue_resume_code(response: Response) -> str:
+    """A new code that restores this draft on any device until it expires; earlier codes stop working."""
+    code = _code(12)
+    response.resume_code_hash = _digest(code)
+    response.expires_at = utcnow() + timedelta(days=response.survey.resume_days)
+    db.session.commit()
+    return format_code(code)
+
+
+def resume(survey: Survey, code: str) -> tuple[Response, str] | None:
+    """Find the draft a resume code belongs to and give this browser a fresh token for it."""
+    cleaned = "".join(ch for ch in code.upper() if ch in CODE_ALPHABET)
+    if len(cleaned) != 12:
+        return None
+    query = select(Response).where(
+        Response.survey_id == survey.id,
+        Response.resume_code_hash == _digest(cleaned),
+        Response.status == ResponseStatus.IN_PROGRESS,
+    )
+    response = db.session.execute(query).scalar_one_or_none()
+    if response is None or (response.expires_at and response.expires_at < utcnow()):
+        return None
+    token = secrets.token_urlsafe(32)
+    response.draft_token_hash = _digest(token)
+    db.session.commit()
+    return response, token
+
+
+def save_contact(
+    response: Response, *, may_contact: bool, wants_updates: bool, name: str, email: str, phone: str
+) -> None:
+    """Keep the respondent's contact consent apart from their answers (or remove it if they withdraw)."""
+    contact = db.session.execute(select(Contact).where(Contact.response_id == response.id)).scalar_one_or_none()
+    if not (may_contact or wants_updates):
+        if contact is not None:
+            db.session.delete(contact)
+        db.session.commit()
+        return
+    if contact is None:
+        contact = Contact(response_id=response.id)
+        db.session.add(contact)
+    contact.may_contact, contact.wants_updates = may_contact, wants_updates
+    contact.name, contact.email, contact.phone = name, email, phone
+    db.session.commit()
+
+
+def contact_for(response: Response) -> Contact | None:
+    return db.session.execute(select(Contact).where(Contact.response_id == response.id)).scalar_one_or_none()
+
+
+@dataclass
+class Submission:
+    reference: str
+    newly_submitted: bool
+
+
+def submit(response: Response) -> Submission:
+    """Send the response, exactly once: a double click, refresh or replayed POST changes nothing more.
+
+    The status changes with a conditional UPDATE, so of two concurrent submissions only one
+    finds the response still in progress; the other sees it submitted and gets the same reference.
+    """
+    survey = response.survey
+    if response.status == ResponseStatus.SUBMITTED:
+        return Submission(response.reference or "", newly_submitted=False)
+    if not survey.is_open:
+        raise SurveyClosedError(survey.title)
+    visible = {q.id for q in visible_questions(survey, response)}
+    for _attempt in range(5):
+        reference = f"ENG-{format_code(_code(8))}"
+        claimed = db.session.execute(
+            update(Response)
+            .where(Response.id == response.id, Response.status == ResponseStatus.IN_PROGRESS)
+            .values(
+                status=ResponseStatus.SUBMITTED,
+                reference=reference,
+                submitted_at=utcnow(),
+                expires_at=None,
+                resume_code_hash=None,
+            )
+        ).rowcount
+        if claimed == 0:
+            db.session.rollback()
+            db.session.refresh(response)
+            return Submission(response.reference or "", newly_submitted=False)
+        try:
+            _finish_submission(response, visible)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()  # a reference collision (vanishingly rare): try another
+            continue
+        db.session.refresh(response)
+        return Submission(reference, newly_submitted=True)
+    raise RuntimeError("Could not allocate a unique reference")
+
+
+def _finish_submission(response: Response, visible: set[int]) -> None:
+    """Drop answers to questions the respondent did not see, then screen free text for risk."""
+    for answer in list(response.answers):
+        if answer.question_id not in visible or answer.is_empty:
+            response.answers.remove(answer)
+    db.session.flush()
+    screen_answers(response)
+
+
+def screen_answers(response: Response) -> None:
+    """Raise a safeguarding flag for each free-text answer the screen thinks may disclose risk."""
+    from engage.safeguarding.services import raise_flag  # safeguarding's models import this package's
+
+    for answer in response.answers:
+        if answer.question.kind.is_text and answer.text:
+            result = screen(answer.text)
+            if result.flagged:
+                raise_flag(response, answer, result)

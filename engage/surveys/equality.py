@@ -1,0 +1,105 @@
+"""The equality monitoring set: ONS Census 2021 wording, every item optional, each with "Prefer not to say"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PREFER_NOT = "Prefer not to say"
+
+
+@dataclass(frozen=True)
+class EqualityItem:
+    key: str
+    prompt: str
+    hint: str
+    options: tuple[str, ...]  # empty for a short text answer
+
+    @property
+    def is_text(self) -> bool:
+        return not self.options
+
+
+EQUALITY_SET = [
+    EqualityItem(
+        "age",
+        "What is your age?",
+        "",
+        ("Under 18", "18 to 24", "25 to 34", "35 to 44", "45 to 54", "55 to 64", "65 to 74", "75 or over", PREFER_NOT),
+    ),
+    EqualityItem("sex", "What is your sex?", "", ("Female", "Male", PREFER_NOT)),
+    EqualityItem(
+        "gender_identity",
+        "Is the gender you identify with the same as your sex registered at birth?",
+        "",
+        ("Yes", "No", PREFER_NOT),
+    ),
+    EqualityItem(
+        "ethnicity",
+        "What is your ethnic group?",
+        "These are the groups used in the 2021 Census.",
+        (
+            "Asian or Asian British: Indian",
+            "Asian or Asian British: Pakistani",
+            "Asian or Asian British: Bangladeshi",
+            "Asian or Asian British: Chinese",
+            "Asian or Asian British: Any other Asian background",
+            "Black, Black British, Caribbean or African: Caribbean",
+            "Black, Black British, Caribbean or African: African",
+            "Black, Black British, Caribbean or African: Any other Black, Black British or Caribbean background",
+            "Mixed or multiple ethnic groups: White and Black Caribbean",
+            "Mixed or multiple ethnic groups: White and Black African",
+            "Mixed or multiple ethnic groups: White and Asian",
+            "Mixed or multiple ethnic groups: Any other Mixed or multiple ethnic background",
+            "White: English, Welsh, Scottish, Northern Irish or British",
+            "White: Irish",
+            "White: Gypsy or Irish Traveller",
+            "White: Roma",
+            "White: Any other White background",
+            "Other ethnic group: Arab",
+            "Other ethnic group: Any other ethnic group",
+            PREFER_NOT,
+        ),
+    ),
+    EqualityItem(
+        "disability",
+        "Are your day-to-day activities limited because of a health problem or disability that has lasted, "
+        "or is expected to last, at least 12 months?",
+        "Include problems related to old age and mental health conditions.",
+        ("Yes, limited a lot", "Yes, limited a little", "No", PREFER_NOT),
+    ),
+    EqualityItem(
+        "sexual_orientation",
+        "Which of the following best describes your sexual orientation?",
+        "",
+        ("Straight or heterosexual", "Gay or lesbian", "Bisexual", "Other sexual orientation", PREFER_NOT),
+    ),
+    EqualityItem(
+        "religion",
+        "What is your religion?",
+        "",
+        ("No religion", "Christian", "Buddhist", "Hindu", "Jewish", "Muslim", "Sikh", "Any other religion", PREFER_NOT),
+    ),
+    EqualityItem(
+        "carer",
+        "Do you look after, or give any help or support to, anyone because they have long-term physical or "
+        "mental health conditions or illnesses, or problems related to old age?",
+        "Do not count anything you do as part of your paid employment.",
+        (
+            "No",
+            "Yes, 9 hours a week or less",
+            "Yes, 10 to 19 hours a week",
+            "Yes, 20 to 34 hours a week",
+            "Yes, 35 to 49 hours a week",
+            "Yes, 50 or more hours a week",
+            PREFER_NOT,
+        ),
+    ),
+    EqualityItem(
+        "area",
+        "What is the first part of your postcode, or your borough?",
+        "For example, N17 or Haringey. This tells us which areas we hear from. Do not give your full postcode.",
+        (),
+    ),
+]
+
+EQUALITY_KEYS = {item.key: item for item in EQUALITY_SET}

@@ -1,0 +1,236 @@
+"""Forms for respondents (one per question, built from the question) and for leads building surveys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    Field,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+# Aliased: QuestionForm has fields named `required` and `max_length`, which would shadow the helpers.
+from engage.forms import NOT_OFFERED, MultiCheckboxField, email_format, options, strip
+from engage.forms import max_length as too_long
+from engage.forms import required as needed
+from engage.surveys.models import KIND_LABELS, Question, QuestionKind
+
+
+def answer_form(question: Question, **kwargs: Any) -> FlaskForm:
+    """A form with one field, `answer`, shaped by the question's kind, limits and required flag."""
+    presence: list[Any] = [InputRequired(message=_missing_message(question))] if question.required else [Optional()]
+    field: Field
+    if question.kind.is_text:
+        limit = Length(
+            max=question.max_length, message=f"Your answer must be {question.max_length:,} characters or fewer"
+        )
+        cls = TextAreaField if question.kind == QuestionKind.LONG_TEXT else StringField
+        field = cls(question.prompt, description=question.hint, filters=[strip], validators=[*presence, limit])
+    elif question.kind == QuestionKind.MULTIPLE:
+        field = MultiCheckboxField(
+            question.prompt, description=question.hint, choices=options(question.choice_labels()), validators=presence
+        )
+    else:
+        field = RadioField(
+            question.prompt,
+            description=question.hint,
+            choices=options(question.choice_labels()),
+            validators=presence,
+            invalid_choice_message=NOT_OFFERED,
+        )
+
+    class AnswerForm(FlaskForm):
+        answer = field
+
+    return AnswerForm(**kwargs)
+
+
+def _missing_message(question: Question) -> str:
+    if question.kind.is_text:
+        return "Enter your answer, or go back if you do not want to answer"
+    if question.kind == QuestionKind.MULTIPLE:
+        return "Select at least one option"
+    return "Select an answer"
+
+
+class ResumeForm(FlaskForm):
+    code = StringField(
+        "Your resume code",
+        description="The 12-letter code you were given, for example ABCD-EFGH-JKMN.",
+        filters=[strip],
+        validators=[needed("Enter your resume code"), too_long(40, "The resume code")],
+    )
+
+
+class ContactForm(FlaskForm):
+    wants_updates = BooleanField("Tell me what changed because of what people said (“you said, we did”)")
+    may_contact = BooleanField("You can contact me about my answers")
+    name = StringField("Your name (optional)", filters=[strip], validators=[too_long(120, "Your name")])
+    email = EmailField(
+        "Email address",
+        filters=[strip],
+        validators=[Optional(), too_long(254, "Email address"), email_format()],
+    )
+    phone = TelField(
+        "Phone number",
+        description="For example, 07700 900 982.",
+        filters=[strip],
+        validators=[too_long(40, "Phone number")],
+    )
+
+    def validate_email(self, field: EmailField) -> None:
+        if (self.wants_updates.data or self.may_contact.data) and not (field.data or self.phone.data):
+            raise ValidationError("Enter an email address or a phone number so we can reach you")
+
+    def validate_phone(self, field: TelField) -> None:
+        digits = "".join(ch for ch in field.data or "" if ch.isdigit())
+        if field.data and not 10 <= len(digits) <= 13:
+            raise ValidationError("Enter a phone number, like 01632 960 001 or 07700 900 982")
+
+
+class SurveyForm(FlaskForm):
+    title = StringField(
+        "Survey title", filters=[strip], validators=[needed("Enter a survey title"), too_long(200, "Survey title")]
+    )
+    introduction = TextAreaField(
+        "Introduction",
+        description="What the survey is about, how long it takes and what happens to the answers.",
+        filters=[strip],
+        validators=[needed("Enter an introduction"), too_long(4000, "Introduction")],
+    )
+    privacy_text = TextAreaField(
+        "Privacy information",
+        description="Who will see the answers and how long they are kept. Shown before the first question.",
+        filters=[strip],
+        validators=[needed("Enter privacy information"), too_long(4000, "Privacy information")],
+    )
+    opens_at = DateTimeLocalField("Opens (optional)", validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    closes_at = DateTimeLocalField("Closes (optional)", validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    resume_days = IntegerField(
+        "Days to keep unfinished answers",
+        description=(
+            "People who save their progress can come back within this many days. "
+            "After that, unfinished answers are deleted."
+        ),
+        default=7,
+        validators=[
+            InputRequired("Enter how many days to keep unfinished answers"),
+            NumberRange(min=1, max=90, message="Enter a number of days from 1 to 90"),
+        ],
+    )
+
+    def fields_dict(self) -> dict[str, Any]:
+        return {
+            name: getattr(self, name).data
+            for name in ("title", "introduction", "privacy_text", "opens_at", "closes_at", "resume_days")
+        }
+
+
+class QuestionForm(FlaskForm):
+    kind = SelectField(
+        "Type of question",
+        choices=options((kind.value, label) for kind, label in KIND_LABELS.items()),
+        validators=[needed("Select a type of question")],
+        invalid_choice_message=NOT_OFFERED,
+    )
+    prompt = TextAreaField(
+        "Question", filters=[strip], validators=[needed("Enter the question"), too_long(500, "The question")]
+    )
+    hint = TextAreaField("Hint (optional)", filters=[strip], validators=[too_long(1000, "The hint")])
+    required = BooleanField("People must answer this question")
+    options = TextAreaField(
+        "Options (for single and multiple choice)",
+        description="One option per line. Include “Prefer not to say” where it fits.",
+        filters=[strip],
+        validators=[too_long(4000, "The options")],
+    )
+    scale_min = IntegerField(
+        "Scale from",
+        default=1,
+        validators=[Optional(), NumberRange(min=0, max=10, message="Enter a number from 0 to 10")],
+    )
+    scale_max = IntegerField(
+        "Scale to",
+        default=5,
+        validators=[Optional(), NumberRange(min=1, max=11, message="Enter a number from 1 to 11")],
+    )
+    scale_min_label = StringField(
+        "Label for the lowest point",
+        description="For example, Very poor.",
+        filters=[strip],
+        validators=[too_long(100, "The label")],
+    )
+    scale_max_label = StringField(
+        "Label for the highest point",
+        description="For example, Very good.",
+        filters=[strip],
+        validators=[too_long(100, "The label")],
+    )
+    max_length = IntegerField(
+        "Longest answer allowed, in characters",
+        default=1000,
+        validators=[Optional(), NumberRange(min=10, max=10000, message="Enter a number from 10 to 10,000")],
+    )
+    content_warning = TextAreaField(
+        "Content warning (optional)",
+        description="Shown before a sensitive question, for example one about self-harm or past treatment.",
+        filters=[strip],
+        validators=[too_long(1000, "The content warning")],
+    )
+    show_if_question_id = SelectField(
+        "Show this question only if the answer to", coerce=int, default=0, invalid_choice_message=NOT_OFFERED
+    )
+    show_if_values = StringField(
+        "includes one of these options",
+        description=(
+            "Type the options exactly as written, separated by a vertical bar (|). "
+            "Leave both blank to always show the question."
+        ),
+        filters=[strip],
+        validators=[too_long(1000, "The condition")],
+    )
+
+    def values(self) -> dict[str, Any]:
+        """The question's values as the building service takes them."""
+        kind = QuestionKind(self.kind.data)
+        default_limit = 200 if kind == QuestionKind.SHORT_TEXT else 2000
+        return {
+            "kind": kind,
+            "prompt": self.prompt.data,
+            "hint": self.hint.data or "",
+            "required": bool(self.required.data),
+            "options": [line.strip() for line in (self.options.data or "").splitlines() if line.strip()],
+            "scale_min": self.scale_min.data if self.scale_min.data is not None else 1,
+            "scale_max": self.scale_max.data if self.scale_max.data is not None else 5,
+            "scale_min_label": self.scale_min_label.data or "",
+            "scale_max_label": self.scale_max_label.data or "",
+            "max_length": self.max_length.data or default_limit,
+            "content_warning": self.content_warning.data or "",
+            "show_if_question_id": self.show_if_question_id.data or None,
+            "show_if_values": [v.strip() for v in (self.show_if_values.data or "").split("|") if v.strip()],
+        }
+
+
+class StatusForm(FlaskForm):
+    status = RadioField(
+        "Status",
+        choices=options(
+            [
+                ("draft", "Draft: only leads can see it"),
+                ("open", "Open: people can answer"),
+                ("closed", "Closed: no more answers"),
+            ]
+        ),
+        validators=[needed("Select a status")],
+        invalid_choice_message=NOT_OFFERED,
+    )

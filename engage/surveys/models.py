@@ -1,0 +1,225 @@
+"""Surveys, their questions, and the responses people give, in every format and channel."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engage.extensions import db
+from engage.modeltypes import db_enum
+from engage.programmes.models import Programme
+from engage.timeutil import utcnow
+
+
+class SurveyStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class QuestionKind(enum.StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    SINGLE = "single_choice"
+    MULTIPLE = "multiple_choice"
+    SCALE = "scale"
+    YES_NO = "yes_no"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+    @property
+    def is_text(self) -> bool:
+        return self in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
+
+    @property
+    def is_choice(self) -> bool:
+        return not self.is_text
+
+
+KIND_LABELS = {
+    QuestionKind.SHORT_TEXT: "Short text",
+    QuestionKind.LONG_TEXT: "Long text",
+    QuestionKind.SINGLE: "Single choice",
+    QuestionKind.MULTIPLE: "Multiple choice",
+    QuestionKind.SCALE: "Scale",
+    QuestionKind.YES_NO: "Yes or no",
+}
+
+
+class Channel(enum.StrEnum):
+    ONLINE = "online"
+    PAPER = "paper"
+    PHONE = "phone"
+    EVENT = "event"
+    IMPORT = "import"
+
+
+class Format(enum.StrEnum):
+    STANDARD = "standard"
+    EASY_READ = "easy_read"
+    BSL = "bsl"
+
+
+class ResponseStatus(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
+class Survey(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    introduction: Mapped[str] = mapped_column(Text, default="")
+    privacy_text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[SurveyStatus] = mapped_column(db_enum(SurveyStatus), default=SurveyStatus.DRAFT)
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    # "public", or "panel" with panel_id naming the panel whose members may answer.
+    audience: Mapped[str] = mapped_column(String(20), default="public")
+    panel_id: Mapped[int | None]
+    # Days an unsubmitted response is kept for its respondent to come back to.
+    resume_days: Mapped[int] = mapped_column(default=7)
+    easy_read_introduction: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    programme: Mapped[Programme] = relationship()
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+    def is_open_at(self, moment: datetime) -> bool:
+        """Open for answers: status open and, where dates are set, between them."""
+        if self.status != SurveyStatus.OPEN:
+            return False
+        if self.opens_at and moment < self.opens_at:
+            return False
+        return not (self.closes_at and moment >= self.closes_at)
+
+    @property
+    def is_open(self) -> bool:
+        return self.is_open_at(utcnow())
+
+
+class Question(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[QuestionKind] = mapped_column(db_enum(QuestionKind))
+    prompt: Mapped[str] = mapped_column(String(500))
+    hint: Mapped[str] = mapped_column(Text, default="")
+    required: Mapped[bool] = mapped_column(default=False)
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    scale_min: Mapped[int] = mapped_column(default=1)
+    scale_max: Mapped[int] = mapped_column(default=5)
+    scale_min_label: Mapped[str] = mapped_column(String(100), default="")
+    scale_max_label: Mapped[str] = mapped_column(String(100), default="")
+    max_length: Mapped[int] = mapped_column(default=1000)
+    content_warning: Mapped[str] = mapped_column(Text, default="")
+    # Show this question only if the earlier choice question's answer includes one of these options.
+    show_if_question_id: Mapped[int | None] = mapped_column(ForeignKey("question.id", ondelete="SET NULL"))
+    show_if_values: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Set on the questions of the equality monitoring set, for example "ethnicity".
+    equality_key: Mapped[str | None] = mapped_column(String(40))
+    easy_read_prompt: Mapped[str] = mapped_column(Text, default="")
+    easy_read_hint: Mapped[str] = mapped_column(Text, default="")
+    easy_read_options: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    survey: Mapped[Survey] = relationship(back_populates="questions")
+    show_if_question: Mapped[Question | None] = relationship(remote_side=[id])
+
+    def choices(self) -> list[str]:
+        """The answer options a respondent picks from."""
+        if self.kind == QuestionKind.YES_NO:
+            return ["Yes", "No"]
+        if self.kind == QuestionKind.SCALE:
+            return [str(n) for n in range(self.scale_min, self.scale_max + 1)]
+        return list(self.options or [])
+
+    def choice_labels(self) -> list[tuple[str, str]]:
+        """(value, text shown) pairs; scale ends carry their labels."""
+        labels = []
+        for value in self.choices():
+            text = value
+            if self.kind == QuestionKind.SCALE:
+                if value == str(self.scale_min) and self.scale_min_label:
+                    text = f"{value} – {self.scale_min_label}"
+                elif value == str(self.scale_max) and self.scale_max_label:
+                    text = f"{value} – {self.scale_max_label}"
+            labels.append((value, text))
+        return labels
+
+
+class Response(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+    status: Mapped[ResponseStatus] = mapped_column(db_enum(ResponseStatus), default=ResponseStatus.IN_PROGRESS)
+    channel: Mapped[Channel] = mapped_column(db_enum(Channel), default=Channel.ONLINE)
+    # Every format the respondent used, comma-separated in the order first used.
+    formats: Mapped[str] = mapped_column(String(40), default=Format.STANDARD.value)
+    current_format: Mapped[Format] = mapped_column(db_enum(Format), default=Format.STANDARD)
+    # Keyed hashes of the browser's draft token and of the resume code: the raw values are never stored.
+    draft_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    resume_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime | None] = mapped_column(index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    assisted_by: Mapped[str] = mapped_column(String(200), default="")
+    # Where a demo or imported response came from (for example "phase1_text_data.csv row 812").
+    source: Mapped[str] = mapped_column(String(200), default="")
+
+    survey: Mapped[Survey] = relationship()
+    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+    @property
+    def format_list(self) -> list[Format]:
+        return [Format(value) for value in self.formats.split(",") if value]
+
+    def answer_for(self, question_id: int) -> Answer | None:
+        return next((a for a in self.answers if a.question_id == question_id), None)
+
+
+class Answer(db.Model):
+    __table_args__ = (UniqueConstraint("response_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+
+    @property
+    def display(self) -> str:
+        return self.text if self.question.kind.is_text else "; ".join(self.choices)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip() and not self.choices
+
+
+class Contact(db.Model):
+    """Contact details and consent, kept apart from the answers they came with."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    may_contact: Mapped[bool] = mapped_column(default=False)
+    wants_updates: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "email": self.email, "phone": self.phone}

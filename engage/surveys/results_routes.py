@@ -1,0 +1,166 @@
+"""Results pages for leads: counts and charts, free text, exports and imports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as HttpResponse
+
+from engage import audit
+from engage.extensions import db
+from engage.surveys import bp, importing, results
+from engage.surveys.manage import managed_survey
+from engage.surveys.models import Channel, Format, Survey
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def filters_from_request(survey: Survey) -> results.Filters:
+    """Read filters from the query string, ignoring anything not offered (a tampered link shows everything)."""
+    formats = {f.value: f for f in Format}
+    channels = {c.value: c for c in Channel}
+    group = None
+    question_id, _, value = request.args.get("group", "").partition(":")
+    if question_id.isdigit():
+        question = next((q for q in survey.questions if q.id == int(question_id) and q.equality_key), None)
+        if question is not None and value in question.choices():
+            group = (question.id, value)
+    return results.Filters(
+        date_from=_date("from"),
+        date_to=_date("to"),
+        response_format=formats.get(request.args.get("format", "")),
+        channel=channels.get(request.args.get("channel", "")),
+        group=group,
+    )
+
+
+@bp.route("/manage/<int:survey_id>/results")
+def results_page(survey_id: int) -> str:
+    """Live counts per question, with charts and data tables, and filters."""
+    survey = managed_survey(survey_id)
+    filters = filters_from_request(survey)
+    responses = results.matching_responses(survey, filters)
+    return render_template(
+        "surveys/manage/results.html",
+        survey=survey,
+        filters=filters,
+        total=len(responses),
+        question_results=results.question_results(survey, responses),
+        groups=[q for q in survey.questions if q.equality_key and q.kind.is_choice],
+        Format=Format,
+        Channel=Channel,
+    )
+
+
+@bp.route("/manage/<int:survey_id>/results/<int:question_id>")
+def text_answers(survey_id: int, question_id: int) -> str:
+    """Every free-text answer to a question, searchable, with the results filters applied."""
+    survey = managed_survey(survey_id)
+    question = next((q for q in survey.questions if q.id == question_id and q.kind.is_text), None)
+    if question is None:
+        abort(404)
+    filters = filters_from_request(survey)
+    search = request.args.get("q", "").strip()[:200]
+    responses = results.matching_responses(survey, filters)
+    page = db.paginate(results.text_answers_query(question, responses, search), per_page=25, error_out=False)
+    return render_template(
+        "surveys/manage/text_answers.html", survey=survey, question=question, page=page, search=search
+    )
+
+
+@bp.route("/manage/<int:survey_id>/export.<any(csv, xlsx):kind>")
+def export(survey_id: int, kind: str) -> HttpResponse:
+    """Download responses (with the current filters) as CSV or Excel."""
+    survey = managed_survey(survey_id)
+    rows = results.export_rows(survey, results.matching_responses(survey, filters_from_request(survey)))
+    if kind == "csv":
+        body, mimetype = results.to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body = results.to_xlsx(rows, survey.title)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    audit.record(current_user.id, "responses_exported", survey, f"format={kind} rows={len(rows) - 1}")
+    db.session.commit()
+    return HttpResponse(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{survey.slug}-responses.{kind}"'},
+    )
+
+
+@bp.route("/manage/<int:survey_id>/import", methods=["GET", "POST"])
+def import_upload(survey_id: int) -> str | HttpResponse:
+    """Step 1 of an import: upload a CSV."""
+    survey = managed_survey(survey_id)
+    problem = None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        data = upload.read() if upload else b""
+        try:
+            importing.parse(data)
+        except importing.ImportProblem as error:
+            problem = str(error) if data else "Select a CSV file"
+        else:
+            return redirect(url_for("surveys.import_map", survey_id=survey.id, token=importing.stash(data)))
+    return render_template("surveys/manage/import_upload.html", survey=survey, problem=problem), (
+        400 if problem else 200
+    )
+
+
+@bp.route("/manage/<int:survey_id>/import/<token>", methods=["GET", "POST"])
+def import_map(survey_id: int, token: str) -> str | HttpResponse:
+    """Step 2: match columns to questions, check every row, then import all or nothing."""
+    survey = managed_survey(survey_id)
+    data = importing.unstash(token)
+    if data is None:
+        flash("That upload has expired. Upload the file again.")
+        return redirect(url_for("surveys.import_upload", survey_id=survey.id))
+    table = importing.parse(data)
+    mapping, date_column, errors = _mapping_from_form(survey, table), None, []
+    if request.method == "POST":
+        date_column = _column(request.form.get("date_column"), table)
+        mapping = _mapping_from_form(survey, table)
+        if not mapping:
+            errors = [importing.RowError(1, "", "Match at least one column to a question")]
+        else:
+            errors = importing.check(survey, table, mapping, date_column)
+        if not errors:
+            count = importing.import_rows(current_user, survey, table, mapping, date_column)
+            importing.discard(token)
+            flash(f"Imported {count:,} responses.")
+            return redirect(url_for("surveys.results_page", survey_id=survey.id))
+    elif request.method == "GET":
+        mapping = {
+            q.id: i
+            for q in survey.questions
+            for i, h in enumerate(table.headers)
+            if h.strip().lower() == q.prompt.strip().lower()
+        }
+    return render_template(
+        "surveys/manage/import_map.html",
+        survey=survey,
+        table=table,
+        mapping=mapping,
+        date_column=date_column,
+        errors=errors[:100],
+        error_count=len(errors),
+    ), (400 if errors else 200)
+
+
+def _column(value: str | None, table: importing.Table) -> int | None:
+    return int(value) if value and value.isdigit() and int(value) < len(table.headers) else None
+
+
+def _mapping_from_form(survey: Survey, table: importing.Table) -> dict[int, int]:
+    mapping = {}
+    for question in survey.questions:
+        column = _column(request.form.get(f"column-{question.id}"), table)
+        if column is not None:
+            mapping[question.id] = column
+    return mapping

@@ -1,0 +1,278 @@
+"""The respondent's journey: start, one question per page, save and resume, check answers, submit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response as HttpResponse
+
+from engage.extensions import db
+from engage.timeutil import utcnow
+from engage.surveys import answering, bp
+from engage.surveys.forms import ContactForm, ResumeForm, answer_form
+from engage.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
+
+
+def _survey(slug: str) -> Survey:
+    """A survey residents may see: anything but a draft."""
+    survey = db.session.execute(select(Survey).where(Survey.slug == slug)).scalar_one_or_none()
+    if survey is None or survey.status == SurveyStatus.DRAFT:
+        abort(404)
+    return survey
+
+
+def _remember(survey: Survey, token: str) -> None:
+    drafts = dict(session.get("drafts", {}))
+    drafts[str(survey.id)] = token
+    session["drafts"] = drafts
+
+
+def _draft(survey: Survey) -> Response | None:
+    return answering.draft_for(survey, session.get("drafts", {}).get(str(survey.id)))
+
+
+def _in_progress(survey: Survey) -> Response:
+    """The respondent's draft; without one they start again from the survey's first page."""
+    response = _draft(survey)
+    if response is None:
+        abort(redirect(url_for("surveys.start", slug=survey.slug, expired=1)))
+    if response.status == ResponseStatus.SUBMITTED:
+        abort(redirect(url_for("surveys.confirmation", slug=survey.slug)))
+    return response
+
+
+def _progress(survey: Survey, response: Response, question: Question) -> dict[str, Any]:
+    visible = answering.visible_questions(survey, response)
+    number = next((i for i, q in enumerate(visible, start=1) if q.id == question.id), len(visible))
+    return {"number": number, "total": len(visible)}
+
+
+@bp.route("/<slug>")
+def start(slug: str) -> str:
+    """The survey's start page: what it is about, privacy, and a start button."""
+    survey = _survey(slug)
+    response = _draft(survey)
+    return render_template(
+        "surveys/start.html",
+        survey=survey,
+        response=response,
+        expired=request.args.get("expired") == "1",
+        closed_reason=None if survey.is_open else closed_message(survey),
+        question_count=len(survey.questions),
+    )
+
+
+@bp.route("/<slug>/start", methods=["POST"])
+def begin(slug: str) -> HttpResponse:
+    """Create an anonymous draft and go to the first question."""
+    survey = _survey(slug)
+    if not survey.is_open:
+        return redirect(url_for("surveys.start", slug=slug))
+    answering.purge_expired()
+    response, token = answering.start_response(survey)
+    _remember(survey, token)
+    first = answering.next_question(survey, response, None)
+    return redirect(
+        url_for("surveys.question", slug=slug, question_id=first.id) if first else url_for("surveys.check", slug=slug)
+    )
+
+
+@bp.route("/<slug>/questions/<int:question_id>", methods=["GET", "POST"])
+def question(slug: str, question_id: int) -> str | HttpResponse:
+    """One question on its own page."""
+    survey = _survey(slug)
+    response = _in_progress(survey)
+    question = next((q for q in survey.questions if q.id == question_id), None)
+    if question is None:
+        abort(404)
+    visible = answering.visible_questions(survey, response)
+    if question not in visible:
+        return redirect(url_for("surveys.check", slug=slug))
+    existing = response.answer_for(question.id)
+    data = (
+        {"answer": (existing.text if question.kind.is_text else _choice_data(question, existing.choices))}
+        if existing
+        else {}
+    )
+    form = answer_form(question, data=data)
+    if form.validate_on_submit():
+        if not survey.is_open:
+            # Keep what they typed on the page, and say why it was not saved.
+            form.form_errors.append(f"{closed_message(survey)}, so your answer has not been saved")
+        else:
+            value = form.answer.data
+            if question.kind.is_text:
+                answering.save_answer(response, question, text=value or "")
+            else:
+                answering.save_answer(
+                    response, question, choices=value if isinstance(value, list) else ([value] if value else [])
+                )
+            if request.args.get("return") == "check" or request.form.get("action") == "check":
+                return redirect(url_for("surveys.check", slug=slug))
+            if request.form.get("action") == "save":
+                return redirect(url_for("surveys.save", slug=slug))
+            following = answering.next_question(survey, response, question)
+            return redirect(
+                url_for("surveys.question", slug=slug, question_id=following.id)
+                if following
+                else url_for("surveys.contact", slug=slug)
+            )
+    previous = answering.previous_question(survey, response, question)
+    back = (
+        url_for("surveys.question", slug=slug, question_id=previous.id)
+        if previous
+        else url_for("surveys.start", slug=slug)
+    )
+    return render_template(
+        "surveys/question.html",
+        survey=survey,
+        question=question,
+        form=form,
+        progress=_progress(survey, response, question),
+        back=back,
+        returning=request.args.get("return") == "check",
+    )
+
+
+def _choice_data(question: Question, choices: list[str]) -> Any:
+    return choices if question.kind == QuestionKind.MULTIPLE else (choices[0] if choices else None)
+
+
+@bp.route("/<slug>/contact", methods=["GET", "POST"])
+def contact(slug: str) -> str | HttpResponse:
+    """Optional: hear what changed, or be contacted. Kept apart from the answers."""
+    survey = _survey(slug)
+    response = _in_progress(survey)
+    existing = answering.contact_for(response)
+    form = ContactForm(obj=existing) if request.method == "GET" and existing else ContactForm()
+    if form.validate_on_submit():
+        answering.save_contact(
+            response,
+            may_contact=bool(form.may_contact.data),
+            wants_updates=bool(form.wants_updates.data),
+            name=form.name.data or "",
+            email=form.email.data or "",
+            phone=form.phone.data or "",
+        )
+        return redirect(url_for("surveys.check", slug=slug))
+    visible = answering.visible_questions(survey, response)
+    back = (
+        url_for("surveys.question", slug=slug, question_id=visible[-1].id)
+        if visible
+        else url_for("surveys.start", slug=slug)
+    )
+    return render_template("surveys/contact.html", survey=survey, form=form, back=back)
+
+
+@bp.route("/<slug>/check")
+def check(slug: str) -> str:
+    """Check your answers before sending them."""
+    survey = _survey(slug)
+    response = _in_progress(survey)
+    return _check_page(survey, response)
+
+
+def _check_page(survey: Survey, response: Response, problem: str | None = None, status: int = 200) -> Any:
+    answers = answering.answers_by_question(response)
+    return (
+        render_template(
+            "surveys/check.html",
+            survey=survey,
+            rows=[(q, answers.get(q.id)) for q in answering.visible_questions(survey, response)],
+            contact=answering.contact_for(response),
+            problem=problem,
+            missing=answering.first_unanswered_required(survey, response),
+        ),
+        status,
+    )
+
+
+@bp.route("/<slug>/submit", methods=["POST"])
+def submit(slug: str) -> Any:
+    """Send the answers. Safe to repeat: the response is stored once."""
+    survey = _survey(slug)
+    response = _draft(survey)
+    if response is None:
+        return redirect(url_for("surveys.start", slug=slug, expired=1))
+    if response.status == ResponseStatus.IN_PROGRESS:
+        missing = answering.first_unanswered_required(survey, response)
+        if missing is not None:
+            return _check_page(survey, response, f"Answer “{missing.prompt}” before you send your answers", 400)
+        try:
+            answering.submit(response)
+        except answering.SurveyClosedError:
+            return _check_page(survey, response, f"{closed_message(survey)}, so your answers have not been sent", 409)
+    return redirect(url_for("surveys.confirmation", slug=slug), code=303)
+
+
+def closed_message(survey: Survey) -> str:
+    """Why a survey is not taking answers, in plain English."""
+    now = utcnow()
+    if survey.closes_at and survey.closes_at <= now:
+        when = f"This survey closed on {survey.closes_at:%-d %B %Y at %H:%M}"
+    elif survey.opens_at and survey.opens_at > now:
+        when = f"This survey opens on {survey.opens_at:%-d %B %Y at %H:%M}"
+    else:
+        when = "This survey is not taking answers at the moment"
+    return when
+
+
+@bp.route("/<slug>/confirmation")
+def confirmation(slug: str) -> str | HttpResponse:
+    """Your answers have been sent: your reference, and where to get support."""
+    survey = _survey(slug)
+    response = _draft(survey)
+    if response is None or response.status != ResponseStatus.SUBMITTED:
+        return redirect(url_for("surveys.start", slug=slug))
+    return render_template("surveys/confirmation.html", survey=survey, response=response)
+
+
+@bp.route("/<slug>/another", methods=["POST"])
+def another(slug: str) -> HttpResponse:
+    """Start a new response on this device (for example at a drop-in where people share a tablet)."""
+    survey = _survey(slug)
+    drafts = dict(session.get("drafts", {}))
+    drafts.pop(str(survey.id), None)
+    session["drafts"] = drafts
+    return redirect(url_for("surveys.start", slug=slug))
+
+
+@bp.route("/<slug>/save", methods=["GET", "POST"])
+def save(slug: str) -> str:
+    """Save progress: a resume code and link that work on any device until they expire."""
+    survey = _survey(slug)
+    response = _in_progress(survey)
+    code = answering.issue_resume_code(response) if request.method == "POST" else None
+    return render_template("surveys/save.html", survey=survey, code=code, response=response)
+
+
+@bp.route("/<slug>/resume", methods=["GET", "POST"])
+def resume(slug: str) -> str | HttpResponse:
+    """Come back to saved answers with a resume code."""
+    survey = _survey(slug)
+    form = ResumeForm()
+    if form.validate_on_submit():
+        found = answering.resume(survey, form.code.data)
+        if found is not None:
+            return _continue(survey, *found)
+        form.code.errors.append("That code does not match any saved answers. Check it, or it may have expired")
+    return render_template("surveys/resume.html", survey=survey, form=form)
+
+
+@bp.route("/<slug>/resume/<code>")
+def resume_link(slug: str, code: str) -> str | HttpResponse:
+    """The resume link: the same as typing the code."""
+    survey = _survey(slug)
+    found = answering.resume(survey, code)
+    if found is None:
+        form = ResumeForm(data={"code": ""})
+        form.code.errors = ["That link does not match any saved answers. It may have expired"]
+        return render_template("surveys/resume.html", survey=survey, form=form), 404
+    return _continue(survey, *found)
+
+
+def _continue(survey: Survey, response: Response, token: str) -> HttpResponse:
+    _remember(survey, token)
+    return redirect(url_for("surveys.check", slug=survey.slug))
