@@ -9,10 +9,10 @@ from werkzeug.wrappers import Response
 from engage.auth.models import Role
 from engage.auth.permissions import roles_required
 from engage.extensions import db
-from engage.surveys.answering import contact_for
 from engage.safeguarding import bp, services
 from engage.safeguarding.forms import ReviewForm
 from engage.safeguarding.models import FlagStatus, Outcome, SafeguardingFlag
+from engage.surveys.answering import contact_for
 
 
 @bp.before_request

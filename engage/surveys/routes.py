@@ -9,10 +9,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
 from engage.extensions import db
-from engage.timeutil import utcnow
 from engage.surveys import answering, bp
 from engage.surveys.forms import ContactForm, ResumeForm, answer_form
 from engage.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
+from engage.timeutil import utcnow
 
 
 def _survey(slug: str) -> Survey:
