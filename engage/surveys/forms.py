@@ -88,9 +88,13 @@ class ContactForm(FlaskForm):
         validators=[too_long(40, "Phone number")],
     )
 
-    def validate_email(self, field: EmailField) -> None:
-        if (self.wants_updates.data or self.may_contact.data) and not (field.data or self.phone.data):
-            raise ValidationError("Enter an email address or a phone number so we can reach you")
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        # Checked here because the email field's Optional() stops its own validators when it is blank.
+        if (self.wants_updates.data or self.may_contact.data) and not (self.email.data or self.phone.data):
+            self.email.errors = [*self.email.errors, "Enter an email address or a phone number so we can reach you"]
+            return False
+        return valid
 
     def validate_phone(self, field: TelField) -> None:
         digits = "".join(ch for ch in field.data or "" if ch.isdigit())
