@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_THROTTLE_SECONDS": 15 * 60,
     "INVITE_DAYS": 7,
     "DEMO_PASSWORD": "engage-demo-2026",
+    # Labelled public NHS feedback used for demo responses and benchmarks (never shipped in the repo).
+    "SHARED_DATA_DIR": str(Path(__file__).resolve().parent.parent.parent / "shared" / "data"),
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     "PROXY_COUNT": 0,
 }

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import current_app
 from sqlalchemy import select
 
 from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
+from engage.surveys.demo import load_demo_survey
 
 DEMO_DOMAIN = "demo.engage.test"
 PROGRAMME_SLUG = "community-mental-health-core-offer-review"
@@ -113,5 +116,7 @@ def load_demo() -> Programme:
     for role in (Role.LEAD, Role.MEMBER):
         if users[role] not in programme.people:
             programme.people.append(users[role])
+    db.session.commit()
+    load_demo_survey(programme, users[Role.LEAD], Path(current_app.config["SHARED_DATA_DIR"]))
     db.session.commit()
     return programme

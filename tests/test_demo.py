@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from sqlalchemy import func, select
 
 from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.programmes.models import CoreOfferComponent, Programme
+from engage.surveys.models import Response, Survey
 
 
 def test_demo_loads_once_and_accounts_sign_in(app: Flask) -> None:
@@ -20,6 +23,11 @@ def test_demo_loads_once_and_accounts_sign_in(app: Flask) -> None:
         titles = db.session.execute(select(CoreOfferComponent.title)).scalars().all()
         assert len(titles) == 9
         assert {"Single point of access", "18 to 25 transition", "Interpreting and BSL access"} <= set(titles)
+        survey = db.session.execute(select(Survey)).scalar_one()
+        assert survey.title == "Your experience of community mental health services" and survey.is_open
+        responses = db.session.execute(select(Response)).scalars().all()
+        assert len(responses) == 300 and all(r.source.startswith("demo: patient_feedback/") for r in responses)
+        assert any(q.equality_key == "ethnicity" for q in survey.questions)
     client = app.test_client()
     for role in Role:
         response = client.post(
@@ -35,3 +43,17 @@ def test_demo_password_comes_from_the_environment(app: Flask) -> None:
     with app.app_context():
         lead = db.session.execute(select(User).where(User.email == "lead@demo.engage.test")).scalar_one()
         assert lead.check_password("set by ENGAGE_DEMO_PASSWORD")
+
+
+def test_demo_quotes_are_real_rows_of_the_shared_data(app: Flask) -> None:
+    import csv
+
+    app.test_cli_runner().invoke(args=["demo"])
+    path = Path(app.config["SHARED_DATA_DIR"]) / "patient_feedback/phase1_text_data.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        originals = {row["row_index"]: row["feedback"] for row in csv.DictReader(handle)}
+    with app.app_context():
+        for response in db.session.execute(select(Response)).scalars():
+            row_index = response.source.rsplit(" ", 1)[-1]
+            texts = [a.text for a in response.answers if a.text]
+            assert texts == [originals[row_index]], "demo quotes are selected, never altered"

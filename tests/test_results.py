@@ -88,7 +88,7 @@ def _upload(client: FlaskClient, survey: Survey, body: bytes) -> str:
 
 
 def test_import_maps_columns_and_stores_every_row(app: Flask, client: FlaskClient, survey: Survey) -> None:
-    body = "Date,Comments,Rating\n2026-10-01,Need more evening appointments,good\n01/10/2026,Staff listened,Poor\n".encode()
+    body = b"Date,Comments,Rating\n2026-10-01,Need more evening appointments,good\n01/10/2026,Staff listened,Poor\n"
     url = _upload(client, survey, body)
     q1, q2, _ = survey.questions
     done = client.post(url, data={"date_column": "0", f"column-{q1.id}": "1", f"column-{q2.id}": "2"})
@@ -101,7 +101,7 @@ def test_import_maps_columns_and_stores_every_row(app: Flask, client: FlaskClien
 
 
 def test_import_with_a_bad_row_imports_nothing_and_reports_it(app: Flask, client: FlaskClient, survey: Survey) -> None:
-    body = "Comments,Rating\nFine,Good\nNot fine,Terrible\n".encode()
+    body = b"Comments,Rating\nFine,Good\nNot fine,Terrible\n"
     url = _upload(client, survey, body)
     q1, q2, _ = survey.questions
     page = client.post(url, data={f"column-{q1.id}": "0", f"column-{q2.id}": "1"})

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from engage import audit
 from engage.extensions import db
 from engage.surveys import bp, importing, results
+from engage.surveys.demo import ATTRIBUTION
 from engage.surveys.manage import managed_survey
 from engage.surveys.models import Channel, Format, Survey
 
@@ -54,6 +55,7 @@ def results_page(survey_id: int) -> str:
         total=len(responses),
         question_results=results.question_results(survey, responses),
         groups=[q for q in survey.questions if q.equality_key and q.kind.is_choice],
+        demo_note=ATTRIBUTION if any(r.source.startswith("demo") for r in responses) else None,
         Format=Format,
         Channel=Channel,
     )
