@@ -13,9 +13,13 @@ from engage.auth.models import User
 from engage.demo import PROGRAMME_SLUG
 from engage.extensions import db
 from engage.programmes.models import CoreOfferComponent
+from engage.safeguarding.models import SafeguardingFlag
+from engage.surveys.demo import SLUG as SURVEY_SLUG
+from engage.surveys.models import Survey
 from tests.browser.conftest import WIDTHS, axe_violations, broken_error_links, describe
 
 PROGRAMME = f"/programmes/{PROGRAMME_SLUG}"
+SURVEY = f"/surveys/{SURVEY_SLUG}"
 
 # (role, path, status, submit): submit=True clicks the main form's button with the form left as it is.
 PAGES = [
@@ -46,6 +50,21 @@ PAGES = [
     ("admin", "/admin/programmes/new", 200, True),
     ("admin", "/admin/programmes/{programme}", 200, True),
     ("admin", "/admin/audit", 200, False),
+    ("anonymous", SURVEY, 200, False),
+    ("anonymous", SURVEY + "/resume", 200, True),
+    ("anonymous", SURVEY + "/resume/NOTAREALCODE", 404, False),
+    ("lead", "/surveys/manage/new?programme=" + PROGRAMME_SLUG, 200, True),
+    ("lead", "/surveys/manage/{survey}", 200, False),
+    ("lead", "/surveys/manage/{survey}/edit", 200, True),
+    ("lead", "/surveys/manage/{survey}/questions/new", 200, True),
+    ("lead", "/surveys/manage/{survey}/questions/{question}/edit", 200, True),
+    ("lead", "/surveys/manage/{survey}/questions/{question}/delete", 200, False),
+    ("lead", "/surveys/manage/{survey}/preview", 200, False),
+    ("lead", "/surveys/manage/{survey}/results", 200, False),
+    ("lead", "/surveys/manage/{survey}/results/{text_question}", 200, False),
+    ("lead", "/surveys/manage/{survey}/import", 200, True),
+    ("safeguarding", "/safeguarding/", 200, False),
+    ("safeguarding", "/safeguarding/{flag}", 200, False),
 ]
 
 
@@ -54,8 +73,20 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
     with live_app.app_context():
         component = db.session.execute(select(CoreOfferComponent).order_by(CoreOfferComponent.id)).scalars().first()
         user = db.session.execute(select(User).where(User.email == "member@demo.engage.test")).scalar_one()
-        assert component is not None
-        return {"component": component.id, "programme": component.programme_id, "user": user.id, "invite": invite_path}
+        survey = db.session.execute(select(Survey).where(Survey.slug == SURVEY_SLUG)).scalar_one()
+        flag = db.session.execute(select(SafeguardingFlag.id)).scalars().first()
+        assert component is not None and flag is not None
+        text_question = next(q for q in survey.questions if q.kind.is_text)
+        return {
+            "component": component.id,
+            "programme": component.programme_id,
+            "user": user.id,
+            "invite": invite_path,
+            "survey": survey.id,
+            "question": survey.questions[0].id,
+            "text_question": text_question.id,
+            "flag": flag,
+        }
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -79,8 +110,8 @@ def test_page_has_no_accessibility_violations(
         if submit:
             for field in page.locator("main form[method=post] textarea, main form[method=post] input[type=text]").all():
                 field.fill("")  # an empty submit: clear what the page filled in
-            page.locator("main form[method=post] button").first.click()
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.locator("main form[method=post] button").first.click()
             assert page.locator(".nhsuk-error-summary").count() or page.locator(".nhsuk-notification-banner").count()
             violations = axe_violations(page)
             assert not violations, f"after an empty submit:\n{describe(violations)}"

@@ -1,0 +1,82 @@
+"""A resident completes the demo survey with the keyboard only; axe checks every page on the way."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from engage.surveys.demo import SLUG
+from tests.browser.conftest import WIDTHS, axe_violations, broken_error_links, describe
+
+
+def _tab_to(page: Page, selector: str, limit: int = 40) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"could not reach {selector} with the Tab key on {page.url}")
+
+
+def _check(page: Page, state: str) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"{state} {page.url}:\n{describe(violations)}"
+    assert not broken_error_links(page), f"error summary link points nowhere on {page.url}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_complete_the_demo_survey_with_the_keyboard_only(browser: Browser, base_url: str, width: int) -> None:
+    context = browser.new_context(base_url=base_url, bypass_csp=True, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"/surveys/{SLUG}")
+    _check(page, "start page")
+    _tab_to(page, "main button")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/questions/**")
+    assert "Question 1 of" in page.title()
+    _check(page, "first question")
+
+    # Continue without answering the required rating: the error summary appears and takes focus.
+    _tab_to(page, "main button[value=next]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".nhsuk-error-summary")
+    assert page.title().startswith("Error:")
+    _check(page, "first question with an error")
+
+    answers = {
+        "radio": lambda: (
+            page.keyboard.press("ArrowDown"),
+            page.keyboard.press("ArrowDown"),
+            page.keyboard.press("Space"),
+        ),
+        "textarea": lambda: page.keyboard.type("Being able to call the same person each time."),
+        "text": lambda: page.keyboard.type("N17"),
+    }
+    for _ in range(20):
+        if "/questions/" not in page.url:
+            break
+        kind = page.evaluate(
+            "() => { const i = document.querySelector('main form input[type=radio], main form textarea, main form input[type=text]');"
+            " return i.tagName === 'TEXTAREA' ? 'textarea' : i.type; }"
+        )
+        _tab_to(page, "main form input[type=radio], main form textarea, main form input[type=text]")
+        answers[kind]()
+        _tab_to(page, "main button[value=next]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        _check(page, "question page")
+
+    assert page.url.endswith("/contact")
+    _tab_to(page, "main button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/check")
+    _check(page, "check your answers")
+    assert "Being able to call the same person each time." in page.content()
+    _tab_to(page, "main button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/confirmation")
+    _check(page, "confirmation")
+    content = page.content()
+    assert "Your answers have been sent" in content and "116 123" in content and "999" in content
+    context.close()
