@@ -9,6 +9,9 @@ from engage.surveys.demo import SLUG
 from tests.browser.conftest import WIDTHS, axe_violations, broken_error_links, describe
 
 
+FIELDS = "main form input[type=radio], main form textarea, main form input[type=text]"
+
+
 def _tab_to(page: Page, selector: str, limit: int = 40) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -55,10 +58,10 @@ def test_complete_the_demo_survey_with_the_keyboard_only(browser: Browser, base_
         if "/questions/" not in page.url:
             break
         kind = page.evaluate(
-            "() => { const i = document.querySelector('main form input[type=radio], main form textarea, main form input[type=text]');"
-            " return i.tagName === 'TEXTAREA' ? 'textarea' : i.type; }"
+            "s => { const i = document.querySelector(s); return i.tagName === 'TEXTAREA' ? 'textarea' : i.type; }",
+            FIELDS,
         )
-        _tab_to(page, "main form input[type=radio], main form textarea, main form input[type=text]")
+        _tab_to(page, FIELDS)
         answers[kind]()
         _tab_to(page, "main button[value=next]")
         with page.expect_navigation():
