@@ -8,7 +8,6 @@ from playwright.sync_api import Browser, Page
 from engage.surveys.demo import SLUG
 from tests.browser.conftest import WIDTHS, axe_violations, broken_error_links, describe
 
-
 FIELDS = "main form input[type=radio], main form textarea, main form input[type=text]"
 
 
