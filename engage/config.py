@@ -52,9 +52,14 @@ def database_uri(url: str) -> str:
 def _development_secret(instance: Path) -> str:
     """A random key kept in the instance folder, so development sessions survive restarts."""
     path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+    try:
+        # O_EXCL: when several workers start at once, exactly one writes the key and all read it.
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 

@@ -15,7 +15,7 @@ from engage.extensions import db
 from engage.programmes.models import Programme
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys import answering
-from engage.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
+from engage.surveys.models import Answer, Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
 from engage.timeutil import utcnow
 
 
@@ -60,7 +60,7 @@ def test_the_whole_journey_with_a_change_link(app: Flask, client: FlaskClient, s
     sent = client.post(f"/surveys/{survey.slug}/submit")
     assert sent.status_code == 303 and sent.headers["Location"].endswith("/confirmation")
     done = client.get(f"/surveys/{survey.slug}/confirmation").get_data(as_text=True)
-    assert "Your answers have been sent" in done and "ENG-" in done
+    assert "Your answers have been sent" in done and "<strong>ENG-" in done
     for support in ("116 123", "NHS 111", "mental health option", "999"):
         assert support in done
     with app.app_context():
@@ -200,6 +200,7 @@ def test_tampered_and_expired_resume_codes_are_refused(app: Flask, client: Flask
     with app.app_context():
         assert answering.purge_expired() == 1
         assert db.session.execute(select(func.count()).select_from(Response)).scalar_one() == 0
+        assert db.session.execute(select(func.count()).select_from(Answer)).scalar_one() == 0, "answers go too"
 
 
 def test_double_submission_at_the_same_moment_stores_one_response(

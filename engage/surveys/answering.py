@@ -49,8 +49,11 @@ def format_code(code: str) -> str:
 
 def purge_expired() -> int:
     """Delete unsubmitted responses whose resume period has ended. Returns how many."""
-    query = delete(Response).where(Response.status == ResponseStatus.IN_PROGRESS, Response.expires_at < utcnow())
-    deleted = db.session.execute(query).rowcount
+    expired = select(Response.id).where(Response.status == ResponseStatus.IN_PROGRESS, Response.expires_at < utcnow())
+    # Answers and contact details first: SQLite does not enforce ON DELETE CASCADE unless asked to.
+    db.session.execute(delete(Answer).where(Answer.response_id.in_(expired)))
+    db.session.execute(delete(Contact).where(Contact.response_id.in_(expired)))
+    deleted = db.session.execute(delete(Response).where(Response.id.in_(expired))).rowcount
     db.session.commit()
     return deleted or 0
 
