@@ -18,5 +18,15 @@ def demo_command() -> None:
     click.echo(f"Demo accounts: resident, member, lead, safeguarding, admin @{DEMO_DOMAIN}")
 
 
+@click.command("purge-drafts")
+@with_appcontext
+def purge_drafts_command() -> None:
+    """Delete unsubmitted survey answers whose resume period has ended (run daily from cron)."""
+    from engage.surveys.answering import purge_expired
+
+    click.echo(f"Deleted {purge_expired()} expired unsubmitted responses.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
+    app.cli.add_command(purge_drafts_command)

@@ -283,3 +283,12 @@ def test_a_flagged_resident_is_never_told(client: FlaskClient, survey: Survey) -
     client.post(f"/surveys/{survey.slug}/submit")
     html = client.get(f"/surveys/{survey.slug}/confirmation").get_data(as_text=True).lower()
     assert "flag" not in html and "safeguarding lead" not in html
+
+
+def test_purge_command_deletes_expired_drafts(app: Flask, client: FlaskClient, survey: Survey) -> None:
+    begin(client, survey)
+    with app.app_context():
+        db.session.execute(select(Response)).scalar_one().expires_at = utcnow() - timedelta(days=1)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["purge-drafts"])
+    assert "Deleted 1 expired" in result.output

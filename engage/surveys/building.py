@@ -13,7 +13,7 @@ from engage.auth.models import User
 from engage.extensions import db
 from engage.programmes.models import Programme
 from engage.programmes.services import slugify
-from engage.surveys.equality import EQUALITY_SET, PREFER_NOT
+from engage.surveys.equality import EQUALITY_SET
 from engage.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
 
 RESERVED_SLUGS = {"manage", "new"}
@@ -254,7 +254,3 @@ def add_equality_set(actor: User, survey: Survey) -> int:
     audit.record(actor.id, "equality_set_added", survey, f"questions={added}")
     db.session.commit()
     return added
-
-
-def has_prefer_not(question: Question) -> bool:
-    return PREFER_NOT in (question.options or [])

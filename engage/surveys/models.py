@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -220,6 +219,3 @@ class Contact(db.Model):
     may_contact: Mapped[bool] = mapped_column(default=False)
     wants_updates: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "email": self.email, "phone": self.phone}
