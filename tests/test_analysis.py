@@ -1,0 +1,100 @@
+"""The analysis library: redaction, sentiment and themes on real text."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from analysis.redact import nhs_number_is_valid, redact
+from analysis.sentiment import polarity
+from analysis.themes import default_theme_count, find_themes
+from tests.conftest import SHARED
+
+
+def _feedback(n: int, start: int = 0) -> list[str]:
+    with (SHARED / "data/patient_feedback/phase1_text_data.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [row["feedback"] for row in csv.DictReader(handle) if row["feedback"].strip()]
+    return rows[start : start + n]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Email me at jo.bloggs@example.org please", "Email me at [email] please"),
+        ("Mobile 07700 900123", "Mobile [phone]"),
+        ("call 07700900982 or +44 7700 900 982", "call [phone] or [phone]"),
+        ("Landline (01632) 960001, London 020 7946 0018", "Landline [phone], London [phone]"),
+        ("Abroad: +44 (0)20 7946 0018 or 0044 161 496 0000", "Abroad: [phone] or [phone]"),
+        ("NHS number 943 476 5919", "NHS number [NHS number]"),
+        ("NHS no: 9434765919.", "NHS no: [NHS number]."),
+        ("NI number QQ 12 34 56 C and AB123456D", "NI number [NI number] and [NI number]"),
+        ("I live at SW1A 1AA and moved from m1 1ae", "I live at [postcode] and moved from [postcode]"),
+        ("Dr Patel and Nurse Jenny Smith were kind", "[name] and [name] were kind"),
+        ("my worker is called Kwame", "my worker is called [name]"),
+        ("Sarah listened to me", "[name] listened to me"),
+    ],
+)
+def test_redaction_removes_personal_details(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NHS number 943 476 5918",  # fails the modulus 11 check
+        "Call 111, the Samaritans on 116 123, or 999",
+        "I live in N17 and wait 12 weeks",
+        "Will you call me back in May?",
+        "The waiting time was 10:30 to 12:45 on 12/03/2024",
+    ],
+)
+def test_redaction_leaves_what_is_not_personal(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_nhs_number_check_digit() -> None:
+    assert nhs_number_is_valid("9434765919")
+    assert not nhs_number_is_valid("9434765918")
+    assert not nhs_number_is_valid("123")
+
+
+def test_sentiment_points_the_right_way() -> None:
+    good, bad, empty, emoji = polarity(["The staff were wonderful and kind", "Terrible, rude and awful", "", "🙂🙂"])
+    assert good > 0.3 and bad < -0.3 and empty == 0.0 and emoji == 0.0
+
+
+def test_theme_counts_are_readable() -> None:
+    assert default_theme_count(300) == 8 and default_theme_count(1000) == 10
+    assert default_theme_count(10_000) == 30 and default_theme_count(100_000) == 40
+    assert 1 <= default_theme_count(20) <= 5
+
+
+def test_themes_on_real_feedback_are_deterministic_and_cover_almost_everything() -> None:
+    texts = _feedback(1500)
+    first = find_themes(texts, seed=3)
+    again = find_themes(texts, seed=3)
+    assert first.assignments == again.assignments
+    assert [t.label for t in first.themes] == [t.label for t in again.themes]
+    assert 8 <= len(first.themes) <= 40
+    assert first.assignments.count(-1) / len(texts) < 0.1
+    for theme in first.themes:
+        assert theme.label and len(theme.label.split()) <= 6, theme.label
+        assert theme.keywords and 1 <= len(theme.quotes) <= 5
+        assert all(first.assignments[i] == first.themes.index(theme) for i in theme.quotes)
+    assert sum(t.size for t in first.themes) == len(texts) - first.assignments.count(-1)
+    # New texts are assigned to existing themes without refitting.
+    new = first.assign(["The waiting list was far too long", "", "🙂"])
+    assert 0 <= new[0] < len(first.themes) and new[1:] == [-1, -1]
+
+
+def test_small_and_odd_inputs_never_crash() -> None:
+    assert find_themes([]).themes == []
+    odd = find_themes(["", "   ", "🙂🙂", "??"])
+    assert odd.themes == [] and odd.assignments == [-1] * 4
+    twenty = find_themes(_feedback(20, start=500))
+    assert 2 <= len(twenty.themes) <= 5 and twenty.assignments.count(-1) == 0
+    same = find_themes(["Nothing"] * 30)
+    assert len(same.themes) >= 1 and same.assignments.count(-1) == 0
+    mixed = find_themes(["Great", "Rude", "Slow", "Kind", "Late", "Bien", "Très bien", "Sehr gut"] * 4)
+    assert mixed.assignments.count(-1) == 0
