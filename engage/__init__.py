@@ -67,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
     # Importing the models registers their tables for Alembic.
     from engage import audit  # noqa: F401
     from engage.auth import models as auth_models  # noqa: F401
+    from engage.insights import models as insight_models  # noqa: F401
     from engage.programmes import models as programme_models  # noqa: F401
     from engage.safeguarding import models as safeguarding_models  # noqa: F401
     from engage.surveys import models as survey_models  # noqa: F401
@@ -75,10 +76,11 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from engage.admin import bp as admin_bp
     from engage.auth import bp as auth_bp
+    from engage.insights import bp as insights_bp
     from engage.pages import bp as pages_bp
     from engage.programmes import bp as programmes_bp
     from engage.safeguarding import bp as safeguarding_bp
     from engage.surveys import bp as surveys_bp
 
-    for bp in (pages_bp, auth_bp, programmes_bp, admin_bp, surveys_bp, safeguarding_bp):
+    for bp in (pages_bp, auth_bp, programmes_bp, admin_bp, surveys_bp, safeguarding_bp, insights_bp):
         app.register_blueprint(bp)

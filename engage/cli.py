@@ -27,6 +27,18 @@ def purge_drafts_command() -> None:
     click.echo(f"Deleted {purge_expired()} expired unsubmitted responses.")
 
 
+@click.command("insights-job")
+@click.argument("run_id", type=int)
+@click.argument("mode", type=click.Choice(["fit", "assign"]), default="fit")
+@with_appcontext
+def insights_job_command(run_id: int, mode: str) -> None:
+    """Run one analysis job in this process (the web app starts this as a child process)."""
+    from engage.insights.jobs import execute
+
+    execute(run_id, mode)
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(insights_job_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_drafts_command)

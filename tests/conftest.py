@@ -16,10 +16,12 @@ from sqlalchemy import select, text
 from engage import create_app
 from engage.auth.models import Role, User
 from engage.extensions import db
+from engage.insights.models import AnalysisRun, RunStatus, Theme
 from engage.programmes.models import CoreOfferComponent, Programme
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys import answering
 from engage.surveys.models import Question, QuestionKind, Survey, SurveyStatus
+from engage.timeutil import utcnow
 
 PASSWORD = "correct horse battery"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -195,5 +197,26 @@ def make_flag(app: Flask) -> Callable[[Survey], int]:
             answering.save_answer(response, live.questions[0], text="There is no point going on like this.")
             answering.submit(response)
             return db.session.execute(select(SafeguardingFlag.id)).scalars().first()
+
+    return make
+
+
+@pytest.fixture
+def make_run(app: Flask) -> Callable[[Programme, Survey], tuple[int, int]]:
+    """A running analysis with one theme (no job behind it); returns (run id, theme id)."""
+
+    def make(programme: Programme, survey: Survey) -> tuple[int, int]:
+        with app.app_context():
+            run = AnalysisRun(
+                programme_id=programme.id,
+                title="An analysis",
+                question_ids=[survey.questions[0].id],
+                status=RunStatus.RUNNING,
+                heartbeat_at=utcnow(),
+            )
+            run.themes = [Theme(label="Waiting times", machine_label="Waiting times", size=0, centroid=b"\0" * 16)]
+            db.session.add(run)
+            db.session.commit()
+            return run.id, run.themes[0].id
 
     return make

@@ -105,6 +105,17 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("surveys.import_upload", "POST"): (MANAGE + "/import", LEAD_400),
     ("surveys.import_map", "GET"): (MANAGE + "/import/" + "0" * 32, LEAD_REDIRECT),
     ("surveys.import_map", "POST"): (MANAGE + "/import/" + "0" * 32, LEAD_REDIRECT),
+    ("insights.programme_runs", "GET"): ("/insights/{slug}", LEAD_OF_PROGRAMME),
+    ("insights.programme_runs", "POST"): ("/insights/{slug}", LEAD_OF_PROGRAMME),
+    ("insights.run_page", "GET"): ("/insights/runs/{run}", LEAD_OF_PROGRAMME),
+    ("insights.cancel", "POST"): ("/insights/runs/{run}/cancel", LEAD_REDIRECT),
+    ("insights.rerun", "POST"): ("/insights/runs/{run}/rerun", LEAD_REDIRECT),
+    ("insights.assign_new", "POST"): ("/insights/runs/{run}/assign", LEAD_REDIRECT),
+    ("insights.export", "GET"): ("/insights/runs/{run}/export.csv", LEAD_OF_PROGRAMME),
+    ("insights.theme_page", "GET"): ("/insights/themes/{theme}", LEAD_OF_PROGRAMME),
+    ("insights.theme_page", "POST"): ("/insights/themes/{theme}", LEAD_OF_PROGRAMME),
+    ("insights.noise", "POST"): ("/insights/themes/{theme}/noise", LEAD_REDIRECT),
+    ("insights.merge", "POST"): ("/insights/themes/{theme}/merge", LEAD_REDIRECT),
     ("safeguarding.queue", "GET"): ("/safeguarding/", SAFEGUARDING_ONLY),
     ("safeguarding.review", "GET"): ("/safeguarding/{flag}", SAFEGUARDING_ONLY),
     ("safeguarding.review", "POST"): ("/safeguarding/{flag}", SAFEGUARDING_ONLY),
@@ -133,6 +144,7 @@ def world(
     make_programme: Callable[..., Programme],
     make_survey: Callable[..., Survey],
     make_flag: Callable[..., int],
+    make_run: Callable[..., tuple[int, int]],
 ) -> dict[str, Any]:
     users = {
         "resident": make_user(Role.RESIDENT),
@@ -145,7 +157,15 @@ def world(
     programme = make_programme(people=(users["lead"], users["member"]))
     make_programme(people=(users["other_lead"],))
     survey = make_survey(programme)
-    return {"users": users, "programme": programme, "survey": survey, "flag": make_flag(survey)}
+    run, theme = make_run(programme, survey)
+    return {
+        "users": users,
+        "programme": programme,
+        "survey": survey,
+        "flag": make_flag(survey),
+        "run": run,
+        "theme": theme,
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -158,6 +178,7 @@ def test_each_role_gets_the_expected_status_on_every_route(
     ids = {"slug": programme.slug, "component": programme.components[0].id if programme.components else 0}
     ids |= {"user": target.id, "programme": programme.id, "survey": survey.id, "survey_slug": survey.slug}
     ids |= {"question": survey.questions[0].id, "spare_question": survey.questions[-1].id, "flag": world["flag"]}
+    ids |= {"run": world["run"], "theme": world["theme"]}
     if role != "anonymous":
         auth.login(world["users"][role])
     failures = []

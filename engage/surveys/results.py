@@ -7,12 +7,15 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from engage.extensions import db
 from engage.surveys.models import Answer, Channel, Format, Question, Response, ResponseStatus, Survey
+
+T = TypeVar("T", bound=tuple[Any, ...])
 
 # A spreadsheet treats cells starting with these as formulas; CSV and XLSX exports neutralise them.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -34,9 +37,9 @@ class Filters:
         return any([self.date_from, self.date_to, self.response_format, self.channel, self.group])
 
 
-def submitted_query(survey: Survey, filters: Filters) -> Select[tuple[Response]]:
-    """Submitted responses matching the date, format and channel filters."""
-    query = select(Response).where(Response.survey_id == survey.id, Response.status == ResponseStatus.SUBMITTED)
+def _filtered(query: Select[T], filters: Filters) -> Select[T]:
+    """Submitted responses only, narrowed by the date, format and channel filters."""
+    query = query.where(Response.status == ResponseStatus.SUBMITTED)
     if filters.date_from:
         query = query.where(Response.submitted_at >= datetime.combine(filters.date_from, time.min))
     if filters.date_to:
@@ -45,7 +48,18 @@ def submitted_query(survey: Survey, filters: Filters) -> Select[tuple[Response]]
         query = query.where(Response.formats.contains(filters.response_format.value))
     if filters.channel:
         query = query.where(Response.channel == filters.channel)
+    return query
+
+
+def submitted_query(survey: Survey, filters: Filters) -> Select[tuple[Response]]:
+    """A survey's submitted responses matching the filters, oldest first."""
+    query = _filtered(select(Response).where(Response.survey_id == survey.id), filters)
     return query.order_by(Response.submitted_at, Response.id)
+
+
+def submitted_ids(filters: Filters) -> Select[tuple[int]]:
+    """Ids of submitted responses, from any survey, matching the filters."""
+    return _filtered(select(Response.id), filters)
 
 
 def matching_responses(survey: Survey, filters: Filters) -> list[Response]:

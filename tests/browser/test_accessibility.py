@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engage.auth.models import User
 from engage.demo import PROGRAMME_SLUG
 from engage.extensions import db
+from engage.insights.models import Theme
 from engage.programmes.models import CoreOfferComponent
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys.demo import SLUG as SURVEY_SLUG
@@ -63,6 +64,9 @@ PAGES = [
     ("lead", "/surveys/manage/{survey}/results", 200, False),
     ("lead", "/surveys/manage/{survey}/results/{text_question}", 200, False),
     ("lead", "/surveys/manage/{survey}/import", 200, True),
+    ("lead", "/insights/" + PROGRAMME_SLUG, 200, True),
+    ("lead", "/insights/runs/{run}", 200, False),
+    ("lead", "/insights/themes/{theme}", 200, True),
     ("safeguarding", "/safeguarding/", 200, False),
     ("safeguarding", "/safeguarding/{flag}", 200, False),
 ]
@@ -77,6 +81,8 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
         flag = db.session.execute(select(SafeguardingFlag.id)).scalars().first()
         assert component is not None and flag is not None
         text_question = next(q for q in survey.questions if q.kind.is_text)
+        theme = db.session.execute(select(Theme).order_by(Theme.id)).scalars().first()
+        assert theme is not None, "the demo analysis found themes"
         return {
             "component": component.id,
             "programme": component.programme_id,
@@ -86,6 +92,8 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
             "question": survey.questions[0].id,
             "text_question": text_question.id,
             "flag": flag,
+            "run": theme.run_id,
+            "theme": theme.id,
         }
 
 

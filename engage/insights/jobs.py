@@ -1,0 +1,217 @@
+"""Analysis jobs: run in a child process by default, or on an RQ worker when REDIS_URL is set.
+
+The web process never imports the analysis libraries (torch, BERTopic): by default a background
+thread starts `flask --app wsgi insights-job RUN_ID` as a child process and waits for it. With
+REDIS_URL set, the job goes on the `engage` queue for `rq worker engage` (see the README).
+Either way the job reads its inputs from the database, records its stage and progress on the
+AnalysisRun, notices a cancel request at each step, and writes all its results in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import delete, select
+
+from engage.extensions import db
+from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment
+from engage.insights.services import scope_answers
+from engage.timeutil import utcnow
+
+QUEUE = "engage"
+FIT, ASSIGN = "fit", "assign"
+
+
+class Cancelled(Exception):
+    """The lead asked the run to stop."""
+
+
+def enqueue(run: AnalysisRun, mode: str = FIT) -> None:
+    """Start the job on Redis if configured, otherwise in a child process watched by a thread."""
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url:
+        from redis import Redis
+        from rq import Queue
+
+        Queue(QUEUE, connection=Redis.from_url(redis_url)).enqueue(rq_job, run.id, mode, job_timeout=3600)
+        return
+    env = {
+        **os.environ,
+        "ENGAGE_SQLALCHEMY_DATABASE_URI": current_app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": current_app.config["SECRET_KEY"],
+        "HF_HUB_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+    }
+    env.pop("DATABASE_URL", None)  # the URI above already says which database
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "insights-job", str(run.id), mode]
+    root = current_app.root_path.rsplit("/", 1)[0]
+    threading.Thread(target=subprocess.run, args=(command,), kwargs={"cwd": root, "env": env}, daemon=True).start()
+
+
+def rq_job(run_id: int, mode: str) -> None:
+    """Entry point for `rq worker engage`: build the app from the environment, then run the job."""
+    from engage import create_app
+
+    with create_app().app_context():
+        execute(run_id, mode)
+
+
+def _progress(run_id: int, stage: str, fraction: float) -> None:
+    cancel = db.session.execute(select(AnalysisRun.cancel_requested).where(AnalysisRun.id == run_id)).scalar()
+    if cancel:
+        raise Cancelled
+    run = db.session.get(AnalysisRun, run_id)
+    if run is not None:
+        run.stage, run.progress, run.heartbeat_at = stage, round(fraction, 3), utcnow()
+        db.session.commit()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def embeddings_for(texts: list[str], run_id: int) -> np.ndarray:
+    """Embeddings from the store; only texts never seen before are encoded (then stored)."""
+    digests = [_digest(t) for t in texts]
+    known: dict[str, bytes] = {}
+    unique = list(dict.fromkeys(digests))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        rows = db.session.execute(
+            select(TextEmbedding.digest, TextEmbedding.vector).where(TextEmbedding.digest.in_(chunk))
+        )
+        known.update({digest: vector for digest, vector in rows})
+    missing = [i for i, d in enumerate(digests) if d not in known]
+    if missing:
+        _progress(run_id, f"Reading {len(missing):,} new comments", 0.1)
+        from analysis.embeddings import encode
+
+        fresh = encode([texts[i] for i in missing])
+        for i, vector in zip(missing, fresh, strict=True):
+            if digests[i] not in known:
+                known[digests[i]] = vector.astype(np.float16).tobytes()
+                db.session.add(TextEmbedding(digest=digests[i], vector=known[digests[i]]))
+        db.session.commit()
+    return np.stack([np.frombuffer(known[d], dtype=np.float16).astype(np.float32) for d in digests])
+
+
+def execute(run_id: int, mode: str = FIT) -> None:
+    """Run one analysis job to completion, failure or cancellation."""
+    run = db.session.get(AnalysisRun, run_id)
+    if run is None or run.status in (RunStatus.CANCELLED, RunStatus.RUNNING):
+        return
+    run.status, run.started_at, run.heartbeat_at = RunStatus.RUNNING, utcnow(), utcnow()
+    run.stage, run.progress, run.error = "Starting", 0.0, ""
+    db.session.commit()
+    try:
+        if mode == ASSIGN:
+            _assign_new(run)
+        else:
+            _fit(run)
+    except Cancelled:
+        db.session.rollback()
+        _finish(run_id, RunStatus.CANCELLED, "Cancelled", "")
+    except Exception as error:  # a failed job must be recorded, whatever went wrong
+        db.session.rollback()
+        current_app.logger.exception("Analysis run %s failed", run_id)
+        _finish(run_id, RunStatus.FAILED, "Failed", f"The analysis could not finish: {type(error).__name__}.")
+
+
+def _finish(run_id: int, status: RunStatus, stage: str, error: str) -> None:
+    run = db.session.get(AnalysisRun, run_id)
+    if run is not None:
+        run.status, run.stage, run.error, run.finished_at = status, stage, error, utcnow()
+        run.cancel_requested = False
+        db.session.commit()
+
+
+def _fit(run: AnalysisRun) -> None:
+    from analysis.sentiment import polarity
+    from analysis.themes import find_themes
+
+    run_id = run.id
+    answers = scope_answers(run)
+    if not answers:
+        _finish(
+            run_id,
+            RunStatus.FAILED,
+            "Failed",
+            "There are no answers to analyse in this scope. Widen the dates or add questions.",
+        )
+        return
+    texts = [a.text for a in answers]
+    _progress(run_id, "Loading comments", 0.05)
+    vectors = embeddings_for(texts, run_id)
+    result = find_themes(
+        texts, seed=run.seed, n_themes=run.n_themes, embeddings=vectors, progress=lambda s, f: _progress(run_id, s, f)
+    )
+    _progress(run_id, "Scoring sentiment", 0.9)
+    scores = polarity(texts)
+    _progress(run_id, "Saving themes", 0.95)
+    # One transaction: old results go and new ones arrive together, so nobody sees half a run.
+    run = db.session.get(AnalysisRun, run_id)
+    db.session.execute(delete(ThemeAssignment).where(ThemeAssignment.run_id == run_id))
+    db.session.execute(delete(Theme).where(Theme.run_id == run_id))
+    themes = []
+    for position, (theme, centre) in enumerate(zip(result.themes, result.centroids, strict=True)):
+        members = [i for i, k in enumerate(result.assignments) if k == position]
+        themes.append(
+            Theme(
+                run_id=run_id,
+                position=position,
+                label=theme.label,
+                machine_label=theme.label,
+                keywords=theme.keywords,
+                size=theme.size,
+                mean_sentiment=float(np.mean([scores[i] for i in members])) if members else 0.0,
+                quote_answer_ids=[answers[i].id for i in theme.quotes],
+                centroid=np.asarray(centre, dtype=np.float32).tobytes(),
+            )
+        )
+    db.session.add_all(themes)
+    db.session.flush()
+    db.session.add_all(
+        ThemeAssignment(
+            run_id=run_id, theme_id=themes[k].id if k >= 0 else None, answer_id=answer.id, sentiment=scores[i]
+        )
+        for i, (answer, k) in enumerate(zip(answers, result.assignments, strict=True))
+    )
+    run.text_count, run.status, run.stage, run.progress = len(texts), RunStatus.DONE, "Done", 1.0
+    run.finished_at = utcnow()
+    db.session.commit()
+
+
+def _assign_new(run: AnalysisRun) -> None:
+    """Give answers that arrived after the run the theme whose centre is nearest, without refitting."""
+    from analysis.sentiment import polarity
+    from analysis.themes import has_words
+
+    run_id = run.id
+    done = set(db.session.execute(select(ThemeAssignment.answer_id).where(ThemeAssignment.run_id == run_id)).scalars())
+    answers = [a for a in scope_answers(run) if a.id not in done]
+    themes = list(run.themes)
+    if answers and themes:
+        centroids = np.stack([np.frombuffer(t.centroid, dtype=np.float32) for t in themes])
+        vectors = embeddings_for([a.text for a in answers], run_id)
+        nearest = (vectors @ centroids.T).argmax(axis=1)
+        scores = polarity([a.text for a in answers])
+        for answer, k, score in zip(answers, nearest, scores, strict=True):
+            theme = themes[int(k)] if has_words(answer.text) else None
+            db.session.add(
+                ThemeAssignment(
+                    run_id=run_id, theme_id=theme.id if theme else None, answer_id=answer.id, sentiment=score
+                )
+            )
+            if theme is not None:
+                theme.mean_sentiment = (theme.mean_sentiment * theme.size + score) / (theme.size + 1)
+                theme.size += 1
+    run = db.session.get(AnalysisRun, run_id)
+    run.text_count += len(answers)
+    run.status, run.stage, run.progress, run.finished_at = RunStatus.DONE, "Done", 1.0, utcnow()
+    db.session.commit()

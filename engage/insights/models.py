@@ -1,0 +1,97 @@
+"""Analysis runs over free text, the themes they find, and which text went to which theme."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engage.auth.models import User
+from engage.extensions import db
+from engage.modeltypes import db_enum
+from engage.programmes.models import Programme
+from engage.surveys.models import Answer
+from engage.timeutil import utcnow
+
+
+class RunStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (RunStatus.DONE, RunStatus.FAILED, RunStatus.CANCELLED)
+
+
+class TextEmbedding(db.Model):
+    """An embedding computed once per distinct text, so re-theming skips the slowest step."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the text
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float16
+
+
+class AnalysisRun(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    title: Mapped[str] = mapped_column(String(200))
+    # Scope: which survey questions' answers, and which responses.
+    question_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    date_from: Mapped[date | None]
+    date_to: Mapped[date | None]
+    response_format: Mapped[str] = mapped_column(String(20), default="")
+    channel: Mapped[str] = mapped_column(String(20), default="")
+    n_themes: Mapped[int | None]
+    seed: Mapped[int] = mapped_column(default=0)
+    status: Mapped[RunStatus] = mapped_column(db_enum(RunStatus), default=RunStatus.QUEUED, index=True)
+    stage: Mapped[str] = mapped_column(String(100), default="Waiting to start")
+    progress: Mapped[float] = mapped_column(default=0.0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    # Last sign of life from the job: a run that stops updating is marked failed.
+    heartbeat_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    text_count: Mapped[int] = mapped_column(default=0)
+
+    programme: Mapped[Programme] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(
+        back_populates="run", order_by="Theme.position", cascade="all, delete-orphan"
+    )
+
+
+class Theme(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("analysis_run.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(String(200))
+    machine_label: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    size: Mapped[int] = mapped_column(default=0)
+    mean_sentiment: Mapped[float] = mapped_column(default=0.0)
+    # Answer ids of representative texts, nearest the theme's centre.
+    quote_answer_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    is_noise: Mapped[bool] = mapped_column(default=False)
+    centroid: Mapped[bytes] = mapped_column(LargeBinary)  # float32, unit length
+
+    run: Mapped[AnalysisRun] = relationship(back_populates="themes")
+
+
+class ThemeAssignment(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("analysis_run.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), index=True)
+    sentiment: Mapped[float] = mapped_column(default=0.0)
+
+    theme: Mapped[Theme | None] = relationship()
+    answer: Mapped[Answer] = relationship()

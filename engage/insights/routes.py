@@ -1,0 +1,235 @@
+"""Pages for leads: start an analysis, follow its progress, read and curate its themes."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as HttpResponse
+
+from analysis.redact import redact
+from engage import audit
+from engage.auth.permissions import can_manage
+from engage.extensions import db
+from engage.forms import options
+from engage.insights import bp, jobs, services
+from engage.insights.forms import MergeForm, RenameForm, RunForm
+from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
+from engage.programmes import services as programmes
+from engage.programmes.models import Programme
+from engage.surveys import results
+from engage.surveys.models import Answer
+
+
+def _check(programme: Programme) -> None:
+    if not current_user.is_authenticated:
+        abort(401)
+    if not can_manage(current_user, programme):
+        abort(403)
+
+
+def _run(run_id: int) -> AnalysisRun:
+    run = db.get_or_404(AnalysisRun, run_id)
+    _check(run.programme)
+    return run
+
+
+def _theme(theme_id: int) -> Theme:
+    theme = db.get_or_404(Theme, theme_id)
+    _check(theme.run.programme)
+    return theme
+
+
+def _run_form(programme: Programme) -> RunForm:
+    form = RunForm()
+    form.questions.choices = options(
+        (q.id, f"{q.survey.title}: {q.prompt}") for q in services.text_questions(programme)
+    )
+    return form
+
+
+@bp.route("/<slug>", methods=["GET", "POST"])
+def programme_runs(slug: str) -> str | HttpResponse:
+    """A programme's analyses, and the form to start one."""
+    programme = programmes.programme_by_slug(slug)
+    if programme is None:
+        abort(404)
+    _check(programme)
+    form = _run_form(programme)
+    if form.validate_on_submit():
+        scope = services.Scope(
+            question_ids=form.questions.data or [],
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+            response_format=form.response_format.data or "",
+            channel=form.channel.data or "",
+            n_themes=form.n_themes.data,
+        )
+        try:
+            run = services.create_run(current_user, programme, form.title.data, scope)
+        except services.InsightError as error:
+            form.form_errors.append(str(error))
+        else:
+            jobs.enqueue(run)
+            return redirect(url_for("insights.run_page", run_id=run.id))
+    return render_template("insights/runs.html", programme=programme, runs=services.runs_for(programme), form=form)
+
+
+@bp.route("/runs/<int:run_id>")
+def run_page(run_id: int) -> str:
+    """Progress while the analysis runs; its themes once it is done."""
+    run = _run(run_id)
+    services.check_stalled(run)
+    themes = [t for t in run.themes if not t.is_noise]
+    noise = [t for t in run.themes if t.is_noise]
+    counted = sum(t.size for t in themes)
+    return render_template(
+        "insights/run.html",
+        run=run,
+        themes=themes,
+        noise=noise,
+        counted=counted,
+        size_rows=[(t.label, t.size) for t in themes],
+        unassigned=services.unassigned_count(run) if run.status == RunStatus.DONE else 0,
+        new_answers=services.new_answers_count(run) if run.status == RunStatus.DONE else 0,
+    )
+
+
+@bp.route("/runs/<int:run_id>/cancel", methods=["POST"])
+def cancel(run_id: int) -> HttpResponse:
+    """Stop an analysis that is queued or running."""
+    run = _run(run_id)
+    try:
+        services.request_cancel(current_user, run)
+    except services.InsightError as error:
+        flash(str(error))
+    else:
+        flash("Cancelling. The analysis stops at its next step.")
+    return redirect(url_for("insights.run_page", run_id=run.id))
+
+
+@bp.route("/runs/<int:run_id>/rerun", methods=["POST"])
+def rerun(run_id: int) -> HttpResponse:
+    """Run the analysis again with the same scope (new answers included)."""
+    run = _run(run_id)
+    try:
+        services.restart(current_user, run)
+    except services.InsightError as error:
+        flash(str(error))
+    else:
+        jobs.enqueue(run)
+    return redirect(url_for("insights.run_page", run_id=run.id))
+
+
+@bp.route("/runs/<int:run_id>/assign", methods=["POST"])
+def assign_new(run_id: int) -> HttpResponse:
+    """Put answers that arrived after the run into its existing themes."""
+    run = _run(run_id)
+    try:
+        services.restart(current_user, run)
+    except services.InsightError as error:
+        flash(str(error))
+    else:
+        jobs.enqueue(run, jobs.ASSIGN)
+    return redirect(url_for("insights.run_page", run_id=run.id))
+
+
+@bp.route("/runs/<int:run_id>/export.<any(csv, xlsx):kind>")
+def export(run_id: int, kind: str) -> HttpResponse:
+    """Themes and the theme of every answer, as CSV or Excel. Text is redacted."""
+    run = _run(run_id)
+    rows: list[list[object]] = [["Answer id", "Theme", "Theme is noise", "Sentiment", "Answer (redacted)"]]
+    query = db.select(ThemeAssignment).where(ThemeAssignment.run_id == run.id).order_by(ThemeAssignment.id)
+    for assignment in db.session.execute(query).scalars():
+        theme = assignment.theme
+        rows.append(
+            [
+                assignment.answer_id,
+                theme.label if theme else "(no theme)",
+                "yes" if theme and theme.is_noise else "no",
+                round(assignment.sentiment, 3),
+                redact(assignment.answer.text),
+            ]
+        )
+    rows = [[results.neutralise(cell) for cell in row] for row in rows]
+    if kind == "csv":
+        body, mimetype = results.to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body = results.to_xlsx(rows, "Themes")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    audit.record(current_user.id, "themes_exported", run, f"format={kind}")
+    db.session.commit()
+    return HttpResponse(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="themes-{run.id}.{kind}"'}
+    )
+
+
+def _breakdowns(theme: Theme) -> list[tuple[str, list[tuple[str, int]]]]:
+    """How the theme's texts divide by survey, question, format, channel and equality group."""
+    answers = [a.answer for a in db.session.execute(services.assignments_query(theme)).scalars()]
+    by_survey = Counter(a.question.survey.title for a in answers)
+    by_question = Counter(a.question.prompt for a in answers)
+    by_format = Counter(f.value.replace("_", " ") for a in answers for f in a.response.format_list)
+    by_channel = Counter(a.response.channel.value for a in answers)
+    groups: Counter[str] = Counter()
+    for answer in answers:
+        for other in answer.response.answers:
+            if other.question.equality_key and other.choices:
+                groups[f"{other.question.equality_key.replace('_', ' ')}: {other.choices[0]}"] += 1
+    sections = [("Survey", by_survey), ("Question", by_question), ("Format", by_format), ("Channel", by_channel)]
+    if groups:
+        sections.append(("Equality group", groups))
+    return [(name, counter.most_common()) for name, counter in sections]
+
+
+@bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
+def theme_page(theme_id: int) -> str | HttpResponse:
+    """A theme: its quotes (redacted), breakdowns and every text, with rename, merge and noise."""
+    theme = _theme(theme_id)
+    form = RenameForm(obj=theme) if request.method == "GET" else RenameForm()
+    if form.validate_on_submit():
+        services.rename(current_user, theme, form.label.data, form.summary.data or "")
+        flash("Theme renamed.")
+        return redirect(url_for("insights.theme_page", theme_id=theme.id))
+    merge_form = MergeForm()
+    merge_form.into.choices = options((t.id, t.label) for t in theme.run.themes if t.id != theme.id)
+    quotes = [redact(a.text) for a in (db.session.get(Answer, i) for i in theme.quote_answer_ids) if a is not None]
+    page = db.paginate(services.assignments_query(theme), per_page=25, error_out=False)
+    return render_template(
+        "insights/theme.html",
+        theme=theme,
+        form=form,
+        merge_form=merge_form,
+        quotes=quotes,
+        page=page,
+        breakdowns=_breakdowns(theme),
+        redact=redact,
+    )
+
+
+@bp.route("/themes/<int:theme_id>/noise", methods=["POST"])
+def noise(theme_id: int) -> HttpResponse:
+    """Mark a theme as noise, or undo that."""
+    theme = _theme(theme_id)
+    services.set_noise(current_user, theme, request.form.get("noise") == "1")
+    return redirect(url_for("insights.run_page", run_id=theme.run_id))
+
+
+@bp.route("/themes/<int:theme_id>/merge", methods=["POST"])
+def merge(theme_id: int) -> str | HttpResponse:
+    """Merge a theme into another theme of the same analysis."""
+    theme = _theme(theme_id)
+    form = MergeForm()
+    form.into.choices = options((t.id, t.label) for t in theme.run.themes if t.id != theme.id)
+    if form.validate_on_submit():
+        into = db.session.get(Theme, form.into.data)
+        try:
+            services.merge(current_user, theme, into)
+        except services.InsightError as error:
+            flash(str(error))
+            return redirect(url_for("insights.theme_page", theme_id=theme.id))
+        flash("Themes merged.")
+        return redirect(url_for("insights.theme_page", theme_id=into.id))
+    flash("Choose a theme to merge into.")
+    return redirect(url_for("insights.theme_page", theme_id=theme.id))

@@ -1,0 +1,164 @@
+"""Named operations for analysis runs: scope, lifecycle, and the lead's curation of themes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Select, delete, func, select, update
+
+from engage import audit
+from engage.auth.models import User
+from engage.extensions import db
+from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
+from engage.programmes.models import Programme
+from engage.surveys import results
+from engage.surveys.models import Answer, Channel, Format, Question, Response, ResponseStatus, Survey
+from engage.timeutil import utcnow
+
+STALLED_AFTER = timedelta(minutes=10)
+
+
+class InsightError(ValueError):
+    """A request about an analysis that cannot be carried out; the message is for the lead."""
+
+
+@dataclass
+class Scope:
+    question_ids: list[int]
+    date_from: date | None = None
+    date_to: date | None = None
+    response_format: str = ""
+    channel: str = ""
+    n_themes: int | None = None
+
+
+def text_questions(programme: Programme) -> list[Question]:
+    """Free-text questions of the programme's surveys, the things an analysis can read."""
+    query = (
+        select(Question)
+        .join(Survey)
+        .where(Survey.programme_id == programme.id, Question.kind.in_(["short_text", "long_text"]))
+        .order_by(Survey.created_at, Question.position)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def runs_for(programme: Programme) -> list[AnalysisRun]:
+    query = select(AnalysisRun).where(AnalysisRun.programme_id == programme.id).order_by(AnalysisRun.id.desc())
+    return list(db.session.execute(query).scalars())
+
+
+def create_run(actor: User, programme: Programme, title: str, scope: Scope) -> AnalysisRun:
+    """Queue a new analysis of the chosen free-text questions."""
+    allowed = {q.id for q in text_questions(programme)}
+    if not scope.question_ids:
+        raise InsightError("Select at least one question to analyse")
+    if not set(scope.question_ids) <= allowed:
+        raise InsightError("Select only questions from this programme's surveys")
+    if scope.date_from and scope.date_to and scope.date_to < scope.date_from:
+        raise InsightError("The end date must be on or after the start date")
+    run = AnalysisRun(programme=programme, created_by_id=actor.id, title=title, **vars(scope))
+    db.session.add(run)
+    audit.record(actor.id, "analysis_started", run)
+    db.session.commit()
+    return run
+
+
+def scope_answers(run: AnalysisRun) -> list[Answer]:
+    """Non-empty free-text answers the run covers, in a stable order."""
+    query = (
+        select(Answer)
+        .join(Response)
+        .where(
+            Answer.question_id.in_(run.question_ids or [-1]),
+            Response.status == ResponseStatus.SUBMITTED,
+            Answer.text != "",
+        )
+        .order_by(Answer.id)
+    )
+    filters = results.Filters(
+        date_from=run.date_from,
+        date_to=run.date_to,
+        response_format=Format(run.response_format) if run.response_format else None,
+        channel=Channel(run.channel) if run.channel else None,
+    )
+    if filters.active:
+        query = query.where(Answer.response_id.in_(results.submitted_ids(filters)))
+    return [a for a in db.session.execute(query).scalars() if a.text.strip()]
+
+
+def request_cancel(actor: User, run: AnalysisRun) -> None:
+    """Ask a queued or running analysis to stop; the job notices at its next step."""
+    if run.status.finished:
+        raise InsightError("This analysis has already finished")
+    if run.status == RunStatus.QUEUED:
+        run.status, run.finished_at, run.stage = RunStatus.CANCELLED, utcnow(), "Cancelled before it started"
+    else:
+        run.cancel_requested = True
+    audit.record(actor.id, "analysis_cancel_requested", run)
+    db.session.commit()
+
+
+def restart(actor: User, run: AnalysisRun) -> None:
+    """Run the same analysis again; its results are replaced only when the new run succeeds."""
+    if not run.status.finished:
+        raise InsightError("Wait for this analysis to finish, or cancel it, before you run it again")
+    run.status, run.stage, run.progress, run.error = RunStatus.QUEUED, "Waiting to start", 0.0, ""
+    run.cancel_requested, run.finished_at = False, None
+    audit.record(actor.id, "analysis_rerun", run)
+    db.session.commit()
+
+
+def check_stalled(run: AnalysisRun) -> None:
+    """A running analysis that has stopped reporting (its worker died) is marked failed."""
+    beat = run.heartbeat_at or run.started_at
+    if run.status == RunStatus.RUNNING and beat and utcnow() - beat > STALLED_AFTER:
+        run.status, run.finished_at = RunStatus.FAILED, utcnow()
+        run.error = "The analysis stopped unexpectedly (its worker may have been restarted). Run it again."
+        db.session.commit()
+
+
+def assignments_query(theme: Theme) -> Select[tuple[ThemeAssignment]]:
+    return select(ThemeAssignment).where(ThemeAssignment.theme_id == theme.id).order_by(ThemeAssignment.id)
+
+
+def unassigned_count(run: AnalysisRun) -> int:
+    query = select(func.count()).where(ThemeAssignment.run_id == run.id, ThemeAssignment.theme_id.is_(None))
+    return db.session.execute(query).scalar_one()
+
+
+def new_answers_count(run: AnalysisRun) -> int:
+    """Answers in scope that arrived after the run and have no theme yet."""
+    done = set(db.session.execute(select(ThemeAssignment.answer_id).where(ThemeAssignment.run_id == run.id)).scalars())
+    return sum(1 for a in scope_answers(run) if a.id not in done)
+
+
+def rename(actor: User, theme: Theme, label: str, summary: str) -> None:
+    """Give a theme the lead's own name and summary."""
+    theme.label, theme.summary = label, summary
+    audit.record(actor.id, "theme_renamed", theme)
+    db.session.commit()
+
+
+def set_noise(actor: User, theme: Theme, noise: bool) -> None:
+    """Mark a theme as noise (kept, but left out of counts and charts), or undo that."""
+    theme.is_noise = noise
+    audit.record(actor.id, "theme_noise" if noise else "theme_not_noise", theme)
+    db.session.commit()
+
+
+def merge(actor: User, theme: Theme, into: Theme) -> None:
+    """Move every text of one theme into another of the same run, and remove the first."""
+    if into.run_id != theme.run_id or into.id == theme.id:
+        raise InsightError("Choose another theme from this analysis")
+    db.session.execute(update(ThemeAssignment).where(ThemeAssignment.theme_id == theme.id).values(theme_id=into.id))
+    total = into.size + theme.size
+    into.mean_sentiment = (
+        (into.mean_sentiment * into.size + theme.mean_sentiment * theme.size) / total if total else 0.0
+    )
+    into.size = total
+    into.quote_answer_ids = (into.quote_answer_ids + theme.quote_answer_ids)[:5]
+    audit.record(actor.id, "themes_merged", into, f"from={theme.id}")
+    db.session.execute(delete(Theme).where(Theme.id == theme.id))
+    db.session.commit()

@@ -1,0 +1,209 @@
+"""Analysis runs: the job lifecycle in a child process and on a real Redis queue, and lead curation."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from engage.auth.models import Role, User
+from engage.extensions import db
+from engage.insights import jobs, services
+from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
+from engage.programmes.models import Programme
+from engage.surveys import answering
+from engage.surveys.models import Survey
+from engage.timeutil import utcnow
+from tests.conftest import SHARED, Auth
+
+
+def _comments(n: int) -> list[str]:
+    with (SHARED / "data/patient_feedback/phase1_text_data.csv").open(encoding="utf-8", newline="") as handle:
+        return [row["feedback"] for row in csv.DictReader(handle) if len(row["feedback"]) > 20][:n]
+
+
+@pytest.fixture
+def setup(
+    app: Flask,
+    auth: Auth,
+    make_user: Callable[..., User],
+    make_programme: Callable[..., Programme],
+    make_survey: Callable[..., Survey],
+) -> dict:
+    lead = make_user(Role.LEAD)
+    programme = make_programme(people=(lead,))
+    survey = make_survey(programme)
+    with app.app_context():
+        live = db.session.get(Survey, survey.id)
+        for text in [*_comments(80), "Please call me on 07700 900123, I am Sarah"]:
+            response, _ = answering.start_response(live)
+            answering.save_answer(response, live.questions[0], text=text)
+            answering.submit(response)
+    auth.login(lead)
+    return {"lead": lead, "programme": programme, "survey": survey}
+
+
+def _start(client: FlaskClient, setup: dict, **extra: str) -> int:
+    data = {"title": "Autumn survey", "questions": [str(setup["survey"].questions[0].id)], **extra}
+    response = client.post(f"/insights/{setup['programme'].slug}", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].split("/")[-1])
+
+
+def _wait(app: Flask, run_id: int, timeout: float = 120) -> AnalysisRun:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with app.app_context():
+            run = db.session.get(AnalysisRun, run_id)
+            if run.status.finished:
+                db.session.expunge(run)
+                return run
+        time.sleep(0.5)
+    raise AssertionError("the analysis did not finish in time")
+
+
+def test_a_run_goes_from_queued_to_done_in_a_child_process(app: Flask, client: FlaskClient, setup: dict) -> None:
+    run_id = _start(client, setup)
+    page = client.get(f"/insights/runs/{run_id}").get_data(as_text=True)
+    assert "Cancel this analysis" in page or "Run again" in page
+    run = _wait(app, run_id)
+    assert run.status == RunStatus.DONE and run.text_count == 81 and run.progress == 1.0
+    with app.app_context():
+        themes = db.session.execute(select(Theme).where(Theme.run_id == run_id)).scalars().all()
+        assert 3 <= len(themes) <= 10
+        assert db.session.execute(select(func.count()).select_from(ThemeAssignment)).scalar_one() == 81
+        theme_id = themes[0].id
+    html = client.get(f"/insights/runs/{run_id}").get_data(as_text=True)
+    assert "Themes, largest first" in html and "Answers per theme" in html
+    detail = client.get(f"/insights/themes/{theme_id}").get_data(as_text=True)
+    assert "Representative quotes" in detail and "07700 900123" not in detail
+    csv_text = client.get(f"/insights/runs/{run_id}/export.csv").get_data().decode("utf-8-sig")
+    assert "[phone]" in csv_text and "07700 900123" not in csv_text and "[name]" in csv_text
+
+
+def test_a_run_with_nothing_in_scope_fails_with_a_clear_message(app: Flask, client: FlaskClient, setup: dict) -> None:
+    run_id = _start(client, setup, date_from="2099-01-01")
+    run = _wait(app, run_id)
+    assert run.status == RunStatus.FAILED and "no answers to analyse" in run.error
+    assert "no answers to analyse" in client.get(f"/insights/runs/{run_id}").get_data(as_text=True)
+
+
+def test_cancel_before_and_during_a_run(app: Flask, setup: dict) -> None:
+    with app.app_context():
+        lead = db.session.get(User, setup["lead"].id)
+        programme = db.session.get(Programme, setup["programme"].id)
+        scope = services.Scope(question_ids=[setup["survey"].questions[0].id])
+        queued = services.create_run(lead, programme, "Queued", scope)
+        services.request_cancel(lead, queued)
+        assert queued.status == RunStatus.CANCELLED
+        running = services.create_run(lead, programme, "Running", scope)
+        running.cancel_requested = True  # the lead asks to stop just as the job starts
+        db.session.commit()
+        jobs.execute(running.id)
+        db.session.refresh(running)
+        assert running.status == RunStatus.CANCELLED and not running.themes
+
+
+def test_a_run_whose_worker_died_is_marked_failed(app: Flask, setup: dict) -> None:
+    with app.app_context():
+        lead = db.session.get(User, setup["lead"].id)
+        run = services.create_run(
+            lead,
+            db.session.get(Programme, setup["programme"].id),
+            "Stalled",
+            services.Scope([setup["survey"].questions[0].id]),
+        )
+        run.status, run.heartbeat_at = RunStatus.RUNNING, utcnow() - timedelta(hours=1)
+        db.session.commit()
+        services.check_stalled(run)
+        assert run.status == RunStatus.FAILED and "stopped unexpectedly" in run.error
+
+
+def test_the_job_runs_on_a_real_redis_queue(app: Flask, setup: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    redis = Redis.from_url("redis://127.0.0.1:6379/15")
+    redis.ping()  # no Redis is a failure here, never a skip
+    redis.flushdb()
+    app.config["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+    monkeypatch.setenv("ENGAGE_SQLALCHEMY_DATABASE_URI", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("SECRET_KEY", app.config["SECRET_KEY"])
+    with app.app_context():
+        lead = db.session.get(User, setup["lead"].id)
+        run = services.create_run(
+            lead,
+            db.session.get(Programme, setup["programme"].id),
+            "On Redis",
+            services.Scope([setup["survey"].questions[0].id]),
+        )
+        jobs.enqueue(run)
+        run_id = run.id
+    queue = Queue(jobs.QUEUE, connection=redis)
+    assert queue.count == 1
+    SimpleWorker([queue], connection=redis).work(burst=True)
+    with app.app_context():
+        finished = db.session.get(AnalysisRun, run_id)
+        assert finished.status == RunStatus.DONE and finished.themes
+    redis.flushdb()
+
+
+def test_lead_renames_merges_and_marks_noise(app: Flask, client: FlaskClient, setup: dict) -> None:
+    run_id = _start(client, setup)
+    _wait(app, run_id)
+    with app.app_context():
+        first, second = (
+            db.session.execute(select(Theme).where(Theme.run_id == run_id).order_by(Theme.position)).scalars().all()[:2]
+        )
+        first_id, second_id, total = first.id, second.id, first.size + second.size
+    client.post(
+        f"/insights/themes/{first_id}", data={"label": "Waiting for help", "summary": "People waited too long."}
+    )
+    client.post(f"/insights/themes/{second_id}/merge", data={"into": str(first_id)})
+    client.post(f"/insights/themes/{first_id}/noise", data={"noise": "1"})
+    with app.app_context():
+        merged = db.session.get(Theme, first_id)
+        assert (merged.label, merged.size, merged.is_noise) == ("Waiting for help", total, True)
+        assert db.session.get(Theme, second_id) is None
+        moved = select(func.count()).where(ThemeAssignment.theme_id == first_id)
+        assert db.session.execute(moved).scalar_one() == total
+    assert "Marked as noise" in client.get(f"/insights/runs/{run_id}").get_data(as_text=True)
+
+
+def test_other_leads_and_members_cannot_see_runs(
+    app: Flask, client: FlaskClient, auth: Auth, setup: dict, make_user: Callable[..., User]
+) -> None:
+    run_id = _start(client, setup)
+    _wait(app, run_id)
+    auth.logout()
+    for role in (Role.LEAD, Role.MEMBER, Role.SAFEGUARDING):
+        auth.login(make_user(role))
+        assert client.get(f"/insights/runs/{run_id}").status_code == 403
+        assert client.get(f"/insights/runs/{run_id}/export.csv").status_code == 403
+        auth.logout()
+
+
+def test_the_web_process_never_imports_torch() -> None:
+    script = (
+        "import sys\n"
+        "from engage import create_app\n"
+        "from engage.extensions import db\n"
+        "app = create_app({'TESTING': True, 'SQLALCHEMY_DATABASE_URI': 'sqlite://', 'SECRET_KEY': 'x' * 40})\n"
+        "with app.app_context():\n    db.create_all()\n"
+        "client = app.test_client()\n"
+        "for path in ['/', '/login', '/insights/nothing', '/accessibility']:\n"
+        "    client.get(path)\n"
+        "heavy = ('torch', 'bertopic', 'sentence_transformers', 'transformers', 'umap')\n"
+        "bad = [m for m in heavy if m in sys.modules]\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
