@@ -93,8 +93,40 @@ def _table() -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | No
     return vectors, _weights(len(vectors)), fitted["weights"].astype(np.float32), fitted["bias"].astype(np.float32)
 
 
-def _static(texts: list[str], vectors: np.ndarray, tokenizer: Any, weights: np.ndarray, batch_size: int) -> np.ndarray:
-    """Weighted mean of each text's word-piece vectors (zero for a text with no word pieces)."""
+NEGATIONS = {
+    "no", "not", "never", "nobody", "nothing", "none", "without", "neither", "nor", "cannot", "didn", "don", "doesn",
+    "wasn", "isn", "couldn", "wouldn", "won", "aren", "weren", "hasn", "haven", "hadn", "shouldn", "lack", "lacking",
+    "unable", "refused", "failed", "hardly", "barely",
+}  # fmt: skip
+CONTRACTION_ENDS = {"t"}  # the "t" of "didn ' t"
+SCOPE = 4  # word pieces after a negation whose meaning it reverses, up to the next punctuation
+
+
+def _signs(tokens: list[str]) -> np.ndarray:
+    """+1 for each word piece, -1 inside the scope of a negation ("no support", "didn't listen")."""
+    signs = np.ones(len(tokens), dtype=np.float32)
+    left = 0
+    for i, token in enumerate(tokens):
+        if token in NEGATIONS:
+            left = SCOPE
+        elif not token.strip("'"):
+            continue  # the apostrophe of "didn't" neither counts nor ends the scope
+        elif not any(ch.isalnum() for ch in token):
+            left = 0
+        elif left and token not in CONTRACTION_ENDS:
+            signs[i] = -1.0
+            left -= 1
+    return signs
+
+
+def _static(
+    texts: list[str], vectors: np.ndarray, tokenizer: Any, weights: np.ndarray, batch_size: int, negation: bool = False
+) -> np.ndarray:
+    """Weighted mean of each text's word-piece vectors (zero for a text with no word pieces).
+
+    With negation, pieces in a negation's scope count against the text rather than for it, so that
+    "I was listened to" and "nobody listened" stop looking alike (used for sentiment, not themes).
+    """
     out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
     special = set(tokenizer.all_special_ids)
     for start in range(0, len(texts), batch_size):
@@ -104,7 +136,9 @@ def _static(texts: list[str], vectors: np.ndarray, tokenizer: Any, weights: np.n
             token_ids = [t for t in token_ids if t not in special]
             if token_ids:
                 w = weights[token_ids]
-                out[start + offset] = (vectors[token_ids] * w[:, None]).sum(axis=0) / w.sum()
+                if negation:
+                    w = w * _signs(tokenizer.convert_ids_to_tokens(token_ids))
+                out[start + offset] = (vectors[token_ids] * w[:, None]).sum(axis=0) / np.abs(w).sum()
     return out
 
 
@@ -117,10 +151,10 @@ def _unit(rows: np.ndarray) -> np.ndarray:
     return rows
 
 
-def encode(texts: list[str], batch_size: int = 2048) -> np.ndarray:
+def encode(texts: list[str], batch_size: int = 2048, negation: bool = False) -> np.ndarray:
     """Unit-length embeddings, one row per text; a text with no words gets a zero row."""
     vectors, weights, map_weights, map_bias = _table()
-    out = _unit(_static(texts, vectors, _tokenizer(), weights, batch_size))
+    out = _unit(_static(texts, vectors, _tokenizer(), weights, batch_size, negation))
     if map_weights is not None:
         empty = ~out.any(axis=1)
         out = out @ map_weights + map_bias

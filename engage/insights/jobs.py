@@ -132,7 +132,7 @@ def _finish(run_id: int, status: RunStatus, stage: str, error: str) -> None:
 
 
 def _fit(run: AnalysisRun) -> None:
-    from analysis.sentiment import polarity
+    from analysis.sentiment import assess
     from analysis.themes import find_themes
 
     run_id = run.id
@@ -152,7 +152,8 @@ def _fit(run: AnalysisRun) -> None:
         texts, seed=run.seed, n_themes=run.n_themes, embeddings=vectors, progress=lambda s, f: _progress(run_id, s, f)
     )
     _progress(run_id, "Scoring sentiment", 0.9)
-    scores = polarity(texts)
+    assessments = [assess(t) for t in texts]
+    scores = [a.score for a in assessments]
     _progress(run_id, "Saving themes", 0.95)
     # One transaction: old results go and new ones arrive together, so nobody sees half a run.
     run = db.session.get(AnalysisRun, run_id)
@@ -178,7 +179,11 @@ def _fit(run: AnalysisRun) -> None:
     db.session.flush()
     db.session.add_all(
         ThemeAssignment(
-            run_id=run_id, theme_id=themes[k].id if k >= 0 else None, answer_id=answer.id, sentiment=scores[i]
+            run_id=run_id,
+            theme_id=themes[k].id if k >= 0 else None,
+            answer_id=answer.id,
+            sentiment=assessments[i].score,
+            sentiment_label=assessments[i].label,
         )
         for i, (answer, k) in enumerate(zip(answers, result.assignments, strict=True))
     )
@@ -189,7 +194,7 @@ def _fit(run: AnalysisRun) -> None:
 
 def _assign_new(run: AnalysisRun) -> None:
     """Give answers that arrived after the run the theme whose centre is nearest, without refitting."""
-    from analysis.sentiment import polarity
+    from analysis.sentiment import assess
     from analysis.themes import has_words
 
     run_id = run.id
@@ -200,16 +205,20 @@ def _assign_new(run: AnalysisRun) -> None:
         centroids = np.stack([np.frombuffer(t.centroid, dtype=np.float32) for t in themes])
         vectors = embeddings_for([a.text for a in answers], run_id)
         nearest = (vectors @ centroids.T).argmax(axis=1)
-        scores = polarity([a.text for a in answers])
-        for answer, k, score in zip(answers, nearest, scores, strict=True):
+        for answer, k in zip(answers, nearest, strict=True):
             theme = themes[int(k)] if has_words(answer.text) else None
+            result = assess(answer.text)
             db.session.add(
                 ThemeAssignment(
-                    run_id=run_id, theme_id=theme.id if theme else None, answer_id=answer.id, sentiment=score
+                    run_id=run_id,
+                    theme_id=theme.id if theme else None,
+                    answer_id=answer.id,
+                    sentiment=result.score,
+                    sentiment_label=result.label,
                 )
             )
             if theme is not None:
-                theme.mean_sentiment = (theme.mean_sentiment * theme.size + score) / (theme.size + 1)
+                theme.mean_sentiment = (theme.mean_sentiment * theme.size + result.score) / (theme.size + 1)
                 theme.size += 1
     run = db.session.get(AnalysisRun, run_id)
     run.text_count += len(answers)

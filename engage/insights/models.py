@@ -92,6 +92,8 @@ class ThemeAssignment(db.Model):
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), index=True)
     sentiment: Mapped[float] = mapped_column(default=0.0)
+    # positive, negative, mixed or neutral (analysis.sentiment.assess)
+    sentiment_label: Mapped[str] = mapped_column(String(10), default="neutral")
 
     theme: Mapped[Theme | None] = relationship()
     answer: Mapped[Answer] = relationship()

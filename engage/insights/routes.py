@@ -91,6 +91,7 @@ def run_page(run_id: int) -> str:
         noise=noise,
         counted=counted,
         size_rows=[(t.label, t.size) for t in themes],
+        sentiment=services.sentiment_counts(run) if run.status == RunStatus.DONE else {},
         unassigned=services.unassigned_count(run) if run.status == RunStatus.DONE else 0,
         new_answers=services.new_answers_count(run) if run.status == RunStatus.DONE else 0,
     )
@@ -139,7 +140,9 @@ def assign_new(run_id: int) -> HttpResponse:
 def export(run_id: int, kind: str) -> HttpResponse:
     """Themes and the theme of every answer, as CSV or Excel. Text is redacted."""
     run = _run(run_id)
-    rows: list[list[object]] = [["Answer id", "Theme", "Theme is noise", "Sentiment", "Answer (redacted)"]]
+    rows: list[list[object]] = [
+        ["Answer id", "Theme", "Theme is noise", "Sentiment", "Sentiment label", "Answer (redacted)"]
+    ]
     query = db.select(ThemeAssignment).where(ThemeAssignment.run_id == run.id).order_by(ThemeAssignment.id)
     for assignment in db.session.execute(query).scalars():
         theme = assignment.theme
@@ -149,6 +152,7 @@ def export(run_id: int, kind: str) -> HttpResponse:
                 theme.label if theme else "(no theme)",
                 "yes" if theme and theme.is_noise else "no",
                 round(assignment.sentiment, 3),
+                assignment.sentiment_label,
                 redact(assignment.answer.text),
             ]
         )
@@ -195,7 +199,9 @@ def theme_page(theme_id: int) -> str | HttpResponse:
     merge_form = MergeForm()
     merge_form.into.choices = options((t.id, t.label) for t in theme.run.themes if t.id != theme.id)
     quotes = [redact(a.text) for a in (db.session.get(Answer, i) for i in theme.quote_answer_ids) if a is not None]
-    page = db.paginate(services.assignments_query(theme), per_page=25, error_out=False)
+    wanted = request.args.get("sentiment", "")
+    wanted = wanted if wanted in services.SENTIMENT_LABELS else ""
+    page = db.paginate(services.assignments_query(theme, wanted), per_page=25, error_out=False)
     return render_template(
         "insights/theme.html",
         theme=theme,
@@ -205,6 +211,8 @@ def theme_page(theme_id: int) -> str | HttpResponse:
         page=page,
         breakdowns=_breakdowns(theme),
         redact=redact,
+        sentiment=services.sentiment_counts(theme.run).get(theme.id, {}),
+        wanted=wanted,
     )
 
 

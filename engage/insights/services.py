@@ -119,8 +119,10 @@ def check_stalled(run: AnalysisRun) -> None:
         db.session.commit()
 
 
-def assignments_query(theme: Theme) -> Select[tuple[ThemeAssignment]]:
-    return select(ThemeAssignment).where(ThemeAssignment.theme_id == theme.id).order_by(ThemeAssignment.id)
+def assignments_query(theme: Theme, sentiment: str = "") -> Select[tuple[ThemeAssignment]]:
+    """A theme's answers, optionally only those with one sentiment label."""
+    query = select(ThemeAssignment).where(ThemeAssignment.theme_id == theme.id).order_by(ThemeAssignment.id)
+    return query.where(ThemeAssignment.sentiment_label == sentiment) if sentiment else query
 
 
 def unassigned_count(run: AnalysisRun) -> int:
@@ -162,3 +164,19 @@ def merge(actor: User, theme: Theme, into: Theme) -> None:
     audit.record(actor.id, "themes_merged", into, f"from={theme.id}")
     db.session.execute(delete(Theme).where(Theme.id == theme.id))
     db.session.commit()
+
+
+SENTIMENT_LABELS = ("negative", "mixed", "neutral", "positive")
+
+
+def sentiment_counts(run: AnalysisRun) -> dict[int | None, dict[str, int]]:
+    """For each theme of a run, how many of its answers are negative, mixed, neutral and positive."""
+    rows = db.session.execute(
+        select(ThemeAssignment.theme_id, ThemeAssignment.sentiment_label, func.count())
+        .where(ThemeAssignment.run_id == run.id)
+        .group_by(ThemeAssignment.theme_id, ThemeAssignment.sentiment_label)
+    )
+    counts: dict[int | None, dict[str, int]] = {}
+    for theme_id, label, n in rows:
+        counts.setdefault(theme_id, dict.fromkeys(SENTIMENT_LABELS, 0))[label] = n
+    return counts
