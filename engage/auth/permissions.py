@@ -31,6 +31,14 @@ def can_manage(user: User, programme: Programme) -> bool:
     return is_admin(user) or (user.is_authenticated and user.role == Role.LEAD and is_attached(user, programme))
 
 
+def require_manager(programme: Programme) -> None:
+    """Stop the request unless the signed-in user manages the programme (401 signed out, 403 otherwise)."""
+    if not current_user.is_authenticated:
+        abort(401)
+    if not can_manage(current_user, programme):
+        abort(403)
+
+
 def roles_required(*roles: Role) -> Callable[[F], F]:
     """Only signed-in users with one of these roles may use the view (401 otherwise, 403 if signed in)."""
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from analysis.redact import redact
 from engage import audit
-from engage.auth.permissions import can_manage
+from engage.auth.permissions import require_manager
 from engage.extensions import db
 from engage.forms import options
 from engage.insights import bp, jobs, services
@@ -22,22 +22,15 @@ from engage.surveys import results
 from engage.surveys.models import Answer
 
 
-def _check(programme: Programme) -> None:
-    if not current_user.is_authenticated:
-        abort(401)
-    if not can_manage(current_user, programme):
-        abort(403)
-
-
 def _run(run_id: int) -> AnalysisRun:
     run = db.get_or_404(AnalysisRun, run_id)
-    _check(run.programme)
+    require_manager(run.programme)
     return run
 
 
 def _theme(theme_id: int) -> Theme:
     theme = db.get_or_404(Theme, theme_id)
-    _check(theme.run.programme)
+    require_manager(theme.run.programme)
     return theme
 
 
@@ -55,7 +48,7 @@ def programme_runs(slug: str) -> str | HttpResponse:
     programme = programmes.programme_by_slug(slug)
     if programme is None:
         abort(404)
-    _check(programme)
+    require_manager(programme)
     form = _run_form(programme)
     if form.validate_on_submit():
         scope = services.Scope(
@@ -110,30 +103,27 @@ def cancel(run_id: int) -> HttpResponse:
     return redirect(url_for("insights.run_page", run_id=run.id))
 
 
-@bp.route("/runs/<int:run_id>/rerun", methods=["POST"])
-def rerun(run_id: int) -> HttpResponse:
-    """Run the analysis again with the same scope (new answers included)."""
+def _restart(run_id: int, mode: str) -> HttpResponse:
     run = _run(run_id)
     try:
         services.restart(current_user, run)
     except services.InsightError as error:
         flash(str(error))
     else:
-        jobs.enqueue(run)
+        jobs.enqueue(run, mode)
     return redirect(url_for("insights.run_page", run_id=run.id))
+
+
+@bp.route("/runs/<int:run_id>/rerun", methods=["POST"])
+def rerun(run_id: int) -> HttpResponse:
+    """Run the analysis again with the same scope (new answers included)."""
+    return _restart(run_id, jobs.FIT)
 
 
 @bp.route("/runs/<int:run_id>/assign", methods=["POST"])
 def assign_new(run_id: int) -> HttpResponse:
     """Put answers that arrived after the run into its existing themes."""
-    run = _run(run_id)
-    try:
-        services.restart(current_user, run)
-    except services.InsightError as error:
-        flash(str(error))
-    else:
-        jobs.enqueue(run, jobs.ASSIGN)
-    return redirect(url_for("insights.run_page", run_id=run.id))
+    return _restart(run_id, jobs.ASSIGN)
 
 
 @bp.route("/runs/<int:run_id>/export.<any(csv, xlsx):kind>")

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from engage.auth.permissions import can_manage
+from engage.auth.permissions import can_manage, require_manager
 from engage.extensions import db
 from engage.programmes import bp, services
 from engage.programmes.forms import ComponentForm
@@ -24,10 +24,7 @@ def _programme_or_404(slug: str) -> Programme:
 
 def _managed_programme(slug: str) -> Programme:
     programme = _programme_or_404(slug)
-    if not current_user.is_authenticated:
-        abort(401)
-    if not can_manage(current_user, programme):
-        abort(403)
+    require_manager(programme)
     return programme
 
 

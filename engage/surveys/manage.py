@@ -6,27 +6,19 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
-from engage.auth.permissions import can_manage
+from engage.auth.permissions import require_manager
 from engage.extensions import db
 from engage.forms import options
 from engage.programmes import services as programmes
-from engage.programmes.models import Programme
 from engage.surveys import bp, building
 from engage.surveys.forms import QuestionForm, StatusForm, SurveyForm, answer_form
 from engage.surveys.models import Question, Survey, SurveyStatus
 
 
-def _check_manager(programme: Programme) -> None:
-    if not current_user.is_authenticated:
-        abort(401)
-    if not can_manage(current_user, programme):
-        abort(403)
-
-
 def managed_survey(survey_id: int) -> Survey:
     """The survey, if the signed-in user leads its programme."""
     survey = db.get_or_404(Survey, survey_id)
-    _check_manager(survey.programme)
+    require_manager(survey.programme)
     return survey
 
 
@@ -43,7 +35,7 @@ def new_survey() -> str | HttpResponse:
     programme = programmes.programme_by_slug(request.args.get("programme", ""))
     if programme is None:
         abort(404)
-    _check_manager(programme)
+    require_manager(programme)
     form = SurveyForm()
     if form.validate_on_submit():
         try:
