@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
     from engage import audit  # noqa: F401
     from engage.auth import models as auth_models  # noqa: F401
     from engage.insights import models as insight_models  # noqa: F401
+    from engage.panels import models as panel_models  # noqa: F401
     from engage.programmes import models as programme_models  # noqa: F401
     from engage.safeguarding import models as safeguarding_models  # noqa: F401
     from engage.surveys import models as survey_models  # noqa: F401
@@ -78,9 +79,10 @@ def _register_blueprints(app: Flask) -> None:
     from engage.auth import bp as auth_bp
     from engage.insights import bp as insights_bp
     from engage.pages import bp as pages_bp
+    from engage.panels import bp as panels_bp
     from engage.programmes import bp as programmes_bp
     from engage.safeguarding import bp as safeguarding_bp
     from engage.surveys import bp as surveys_bp
 
-    for bp in (pages_bp, auth_bp, programmes_bp, admin_bp, surveys_bp, safeguarding_bp, insights_bp):
+    for bp in (pages_bp, auth_bp, programmes_bp, admin_bp, surveys_bp, safeguarding_bp, insights_bp, panels_bp):
         app.register_blueprint(bp)

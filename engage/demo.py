@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from engage.auth.models import Role, User
 from engage.extensions import db
+from engage.panels.demo import load_demo_panels
 from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
 from engage.surveys.demo import load_demo_survey
 
@@ -119,4 +120,5 @@ def load_demo() -> Programme:
     db.session.commit()
     load_demo_survey(programme, users[Role.LEAD], Path(current_app.config["SHARED_DATA_DIR"]))
     db.session.commit()
+    load_demo_panels(programme, users[Role.LEAD], users[Role.MEMBER])
     return programme

@@ -18,6 +18,8 @@ def navigation() -> list[dict[str, Any]]:
         items.append(
             {"href": url_for("programmes.dashboard"), "text": "Your programmes", "endpoint": "programmes.dashboard"}
         )
+        if current_user.role == Role.MEMBER:
+            items.append({"href": url_for("panels.index"), "text": "Your panels", "endpoint": "panels.index"})
         if current_user.role == Role.SAFEGUARDING:
             items.append(
                 {"href": url_for("safeguarding.queue"), "text": "Safeguarding flags", "endpoint": "safeguarding.queue"}

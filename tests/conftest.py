@@ -17,6 +17,7 @@ from engage import create_app
 from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, Theme
+from engage.panels.models import Comment, Draft, DraftSection, DraftStatus, Membership, Panel, PanelKind, Stance
 from engage.programmes.models import CoreOfferComponent, Programme
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys import answering
@@ -218,5 +219,36 @@ def make_run(app: Flask) -> Callable[[Programme, Survey], tuple[int, int]]:
             db.session.add(run)
             db.session.commit()
             return run.id, run.themes[0].id
+
+    return make
+
+
+@pytest.fixture
+def make_review(app: Flask) -> Callable[..., dict[str, int]]:
+    """A panel with the given member, and a draft in review with one section and one comment by that member."""
+
+    def make(programme: Programme, member: User) -> dict[str, int]:
+        with app.app_context():
+            panel = Panel(programme_id=programme.id, kind=PanelKind.EXPERTS, name="Experts panel", purpose="Review")
+            panel.memberships = [Membership(user_id=member.id)]
+            draft = Draft(
+                programme_id=programme.id,
+                title="Single point of access",
+                purpose="Tell us",
+                status=DraftStatus.IN_REVIEW,
+            )
+            draft.panels = [panel]
+            section = DraftSection(version=1, position=1, heading="How to get help", body="Call **one** number.")
+            section.comments = [Comment(author_id=member.id, stance=Stance.SUGGESTION, text="Add a web form")]
+            draft.sections = [section]
+            db.session.add_all([panel, draft])
+            db.session.commit()
+            return {
+                "panel": panel.id,
+                "membership": panel.memberships[0].id,
+                "draft": draft.id,
+                "section": section.id,
+                "comment": section.comments[0].id,
+            }
 
     return make

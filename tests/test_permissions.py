@@ -24,6 +24,9 @@ ADMIN_ONLY = {"anonymous": 303, "admin": 200, "*": 403}
 ADMIN_ONLY_REDIRECT = {"anonymous": 303, "admin": 302, "*": 403}
 LEAD_REDIRECT = {"anonymous": 303, "lead": 302, "admin": 302, "*": 403}
 LEAD_400 = {"anonymous": 303, "lead": 400, "admin": 400, "*": 403}
+# Leads of the programme, and members of a panel the draft was sent to.
+READERS = {"anonymous": 303, "lead": 200, "admin": 200, "member": 200, "*": 403}
+AUTHOR = {"anonymous": 303, "member": 200, "*": 403}
 SAFEGUARDING_ONLY = {"anonymous": 303, "safeguarding": 200, "*": 403}
 # A respondent with no draft on this device is sent back to the survey's start page.
 NO_DRAFT = {"*": 302}
@@ -116,6 +119,32 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("insights.theme_page", "POST"): ("/insights/themes/{theme}", LEAD_OF_PROGRAMME),
     ("insights.noise", "POST"): ("/insights/themes/{theme}/noise", LEAD_REDIRECT),
     ("insights.merge", "POST"): ("/insights/themes/{theme}/merge", LEAD_REDIRECT),
+    ("panels.index", "GET"): ("/panels/", SIGNED_IN_200),
+    ("panels.my_comments", "GET"): ("/panels/my-comments", SIGNED_IN_200),
+    ("panels.programme_panels", "GET"): ("/panels/programme/{slug}", LEAD_OF_PROGRAMME),
+    ("panels.programme_panels", "POST"): ("/panels/programme/{slug}", LEAD_OF_PROGRAMME),
+    ("panels.panel_page", "GET"): ("/panels/{panel}", LEAD_OF_PROGRAMME),
+    ("panels.panel_page", "POST"): ("/panels/{panel}", LEAD_OF_PROGRAMME),
+    ("panels.end_membership", "POST"): ("/panels/memberships/{membership}/end", LEAD_REDIRECT),
+    ("panels.draft_page", "GET"): ("/panels/drafts/{draft}", READERS),
+    ("panels.draft_page", "POST"): ("/panels/drafts/{draft}", READERS),
+    ("panels.edit_section", "GET"): ("/panels/drafts/{draft}/sections/{section}/edit", LEAD_OF_PROGRAMME),
+    ("panels.edit_section", "POST"): ("/panels/drafts/{draft}/sections/{section}/edit", LEAD_OF_PROGRAMME),
+    ("panels.send", "POST"): ("/panels/drafts/{draft}/send", LEAD_REDIRECT),
+    ("panels.comment", "GET"): ("/panels/drafts/{draft}/sections/{section}/comments", READERS),
+    ("panels.comment", "POST"): ("/panels/drafts/{draft}/sections/{section}/comments", READERS),
+    ("panels.edit_comment", "GET"): ("/panels/comments/{comment}/edit", AUTHOR),
+    ("panels.edit_comment", "POST"): ("/panels/comments/{comment}/edit", AUTHOR),
+    ("panels.withdraw_comment", "POST"): ("/panels/comments/{comment}/withdraw", {**AUTHOR, "member": 302}),
+    ("panels.decide", "GET"): ("/panels/comments/{comment}/decide", LEAD_OF_PROGRAMME),
+    ("panels.decide", "POST"): ("/panels/comments/{comment}/decide", LEAD_OF_PROGRAMME),
+    ("panels.close", "POST"): ("/panels/drafts/{draft}/close", LEAD_REDIRECT),
+    ("panels.publish", "GET"): ("/panels/drafts/{draft}/publish", LEAD_OF_PROGRAMME),
+    ("panels.publish", "POST"): ("/panels/drafts/{draft}/publish", LEAD_400),
+    ("panels.changes", "GET"): (
+        "/panels/drafts/{draft}/changes/1",
+        {**READERS, "lead": 404, "admin": 404, "member": 404},
+    ),
     ("safeguarding.queue", "GET"): ("/safeguarding/", SAFEGUARDING_ONLY),
     ("safeguarding.review", "GET"): ("/safeguarding/{flag}", SAFEGUARDING_ONLY),
     ("safeguarding.review", "POST"): ("/safeguarding/{flag}", SAFEGUARDING_ONLY),
@@ -145,6 +174,7 @@ def world(
     make_survey: Callable[..., Survey],
     make_flag: Callable[..., int],
     make_run: Callable[..., tuple[int, int]],
+    make_review: Callable[..., dict[str, int]],
 ) -> dict[str, Any]:
     users = {
         "resident": make_user(Role.RESIDENT),
@@ -158,7 +188,9 @@ def world(
     make_programme(people=(users["other_lead"],))
     survey = make_survey(programme)
     run, theme = make_run(programme, survey)
+    review = make_review(programme, users["member"])
     return {
+        "review": review,
         "users": users,
         "programme": programme,
         "survey": survey,
@@ -178,7 +210,7 @@ def test_each_role_gets_the_expected_status_on_every_route(
     ids = {"slug": programme.slug, "component": programme.components[0].id if programme.components else 0}
     ids |= {"user": target.id, "programme": programme.id, "survey": survey.id, "survey_slug": survey.slug}
     ids |= {"question": survey.questions[0].id, "spare_question": survey.questions[-1].id, "flag": world["flag"]}
-    ids |= {"run": world["run"], "theme": world["theme"]}
+    ids |= {"run": world["run"], "theme": world["theme"]} | world["review"]
     if role != "anonymous":
         auth.login(world["users"][role])
     failures = []

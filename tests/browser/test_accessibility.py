@@ -13,6 +13,8 @@ from engage.auth.models import User
 from engage.demo import PROGRAMME_SLUG
 from engage.extensions import db
 from engage.insights.models import Theme
+from engage.panels.demo import DRAFT_TITLE
+from engage.panels.models import Comment, Draft
 from engage.programmes.models import CoreOfferComponent
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys.demo import SLUG as SURVEY_SLUG
@@ -67,6 +69,16 @@ PAGES = [
     ("lead", "/insights/" + PROGRAMME_SLUG, 200, True),
     ("lead", "/insights/runs/{run}", 200, False),
     ("lead", "/insights/themes/{theme}", 200, True),
+    ("member", "/panels/", 200, False),
+    ("member", "/panels/my-comments", 200, False),
+    ("member", "/panels/drafts/{draft}", 200, False),
+    ("member", "/panels/drafts/{draft}/sections/{section}/comments", 200, True),
+    ("member", "/panels/drafts/{draft}/changes/2", 200, False),
+    ("lead", "/panels/programme/" + PROGRAMME_SLUG, 200, True),
+    ("lead", "/panels/{panel}", 200, False),
+    ("lead", "/panels/drafts/{draft}", 200, False),
+    ("lead", "/panels/drafts/{draft}/publish", 200, False),
+    ("lead", "/panels/comments/{comment}/decide", 200, True),
     ("safeguarding", "/safeguarding/", 200, False),
     ("safeguarding", "/safeguarding/{flag}", 200, False),
 ]
@@ -82,6 +94,8 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
         assert component is not None and flag is not None
         text_question = next(q for q in survey.questions if q.kind.is_text)
         theme = db.session.execute(select(Theme).order_by(Theme.id)).scalars().first()
+        draft = db.session.execute(select(Draft).where(Draft.title == DRAFT_TITLE)).scalar_one()
+        comment = db.session.execute(select(Comment).order_by(Comment.id)).scalars().first()
         assert theme is not None, "the demo analysis found themes"
         return {
             "component": component.id,
@@ -94,6 +108,10 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
             "flag": flag,
             "run": theme.run_id,
             "theme": theme.id,
+            "draft": draft.id,
+            "section": draft.current_sections[0].id,
+            "panel": draft.panels[0].id,
+            "comment": comment.id,
         }
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from engage.demo import PROGRAMME_SLUG
-from tests.browser.conftest import DEMO_PASSWORD, axe_violations
+from tests.browser.conftest import DEMO_PASSWORD, axe_violations, sign_in
 
 
 def test_axe_reports_a_known_violation(context_for: Callable[[str], BrowserContext]) -> None:
@@ -76,4 +76,29 @@ def test_error_summary_takes_focus_and_links_move_to_the_field(browser: Browser,
     assert focused
     page.click(".nhsuk-error-summary a[href='#password']")
     assert page.evaluate("document.activeElement.id") == "password"
+    context.close()
+
+
+def test_a_member_comments_on_a_section_with_the_keyboard_only(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    sign_in(page, "jordan.member@demo.engage.test", DEMO_PASSWORD)
+    page.goto("/panels/")
+    _tab_to(page, "main a[href*='/panels/drafts/']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    _tab_to(page, "main a[href$='/comments']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    _tab_to(page, "main input[type=radio]")
+    page.keyboard.press("ArrowDown")  # from "I agree" to "I have a concern"
+    page.keyboard.press("Space")
+    _tab_to(page, "main textarea")
+    page.keyboard.type("Please say how long the callback takes at weekends.")
+    _tab_to(page, "main form button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    content = page.content()
+    assert "Your comment is saved" in content and "Please say how long the callback takes at weekends." in content
+    assert "I have a concern" in content
     context.close()
