@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
     from engage import audit  # noqa: F401
     from engage.auth import models as auth_models  # noqa: F401
     from engage.insights import models as insight_models  # noqa: F401
+    from engage.notify import models as notify_models  # noqa: F401
     from engage.panels import models as panel_models  # noqa: F401
     from engage.programmes import models as programme_models  # noqa: F401
     from engage.safeguarding import models as safeguarding_models  # noqa: F401

@@ -38,7 +38,28 @@ def insights_job_command(run_id: int, mode: str) -> None:
     execute(run_id, mode)
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command() -> None:
+    """Remind panel members of reviews that close within two days (run daily from cron)."""
+    from engage.notify.services import deliver_pending
+    from engage.panels.services import send_reminders
+
+    click.echo(f"Queued {send_reminders()} reminders; sent {deliver_pending()} by SMTP.")
+
+
+@click.command("send-mail")
+@with_appcontext
+def send_mail_command() -> None:
+    """Send queued notifications by SMTP when MAIL_BACKEND is "smtp"."""
+    from engage.notify.services import deliver_pending
+
+    click.echo(f"Sent {deliver_pending()} messages.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(send_reminders_command)
+    app.cli.add_command(send_mail_command)
     app.cli.add_command(insights_job_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_drafts_command)

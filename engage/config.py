@@ -36,6 +36,10 @@ DEFAULTS: dict[str, Any] = {
     "DEMO_PASSWORD": "engage-demo-2026",
     # Labelled public NHS feedback used for demo responses and benchmarks (never shipped in the repo).
     "SHARED_DATA_DIR": str(Path(__file__).resolve().parent.parent.parent / "shared" / "data"),
+    # "outbox" keeps messages in the database only; "smtp" also sends them (MAIL_SERVER, MAIL_PORT,
+    # MAIL_USERNAME, MAIL_PASSWORD, MAIL_FROM, MAIL_USE_TLS) when `flask send-mail` runs.
+    "MAIL_BACKEND": "outbox",
+    "MAIL_FROM": "Engage <engage@localhost>",
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     "PROXY_COUNT": 0,
 }

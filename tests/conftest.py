@@ -17,7 +17,18 @@ from engage import create_app
 from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, Theme
-from engage.panels.models import Comment, Draft, DraftSection, DraftStatus, Membership, Panel, PanelKind, Stance
+from engage.panels.models import (
+    Application,
+    Comment,
+    Draft,
+    DraftSection,
+    DraftStatus,
+    Meeting,
+    Membership,
+    Panel,
+    PanelKind,
+    Stance,
+)
 from engage.programmes.models import CoreOfferComponent, Programme
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys import answering
@@ -34,6 +45,25 @@ def reset_postgres() -> None:
     tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     db.session.commit()
+
+
+def fresh_postgres_schema() -> None:
+    """Drop everything in the PostgreSQL test database: it outlives test runs, and older schemas linger."""
+    db.session.execute(text("DROP SCHEMA public CASCADE"))
+    db.session.execute(text("CREATE SCHEMA public"))
+    db.session.commit()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def postgres_schema() -> None:
+    """Once per run, rebuild the PostgreSQL schema from the models (SQLite gets a new file per test)."""
+    if not POSTGRES_URL:
+        return
+    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": POSTGRES_URL})
+    with app.app_context():
+        fresh_postgres_schema()
+        db.create_all()
+        db.engine.dispose()
 
 
 @pytest.fixture
@@ -241,9 +271,13 @@ def make_review(app: Flask) -> Callable[..., dict[str, int]]:
             section = DraftSection(version=1, position=1, heading="How to get help", body="Call **one** number.")
             section.comments = [Comment(author_id=member.id, stance=Stance.SUGGESTION, text="Add a web form")]
             draft.sections = [section]
-            db.session.add_all([panel, draft])
+            meeting = Meeting(panel=panel, starts_at=utcnow(), place="The hub", agenda="Welcome")
+            application = Application(panel=panel, name="Applicant", email="applicant@example.org", consent=True)
+            db.session.add_all([panel, draft, meeting, application])
             db.session.commit()
             return {
+                "meeting": meeting.id,
+                "application": application.id,
                 "panel": panel.id,
                 "membership": panel.memberships[0].id,
                 "draft": draft.id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, TextAreaField
 from wtforms.validators import ValidationError
 
 from engage.auth.models import ACCESS_NEEDS
@@ -53,3 +53,9 @@ class AccessNeedsForm(FlaskForm):
         filters=[strip],
         validators=[max_length(500, "Other needs")],
     )
+
+
+class NotificationForm(FlaskForm):
+    notify_draft = BooleanField("When a draft arrives for me to review")
+    notify_deadline = BooleanField("Two days before comments on a draft close")
+    notify_decision = BooleanField("When a decision is made on one of my comments")

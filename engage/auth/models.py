@@ -64,6 +64,10 @@ class User(UserMixin, db.Model):
     # Accessible Information Standard: a comma-separated set of ACCESS_NEEDS keys plus free text.
     access_needs: Mapped[str] = mapped_column(String(200), default="")
     access_needs_other: Mapped[str] = mapped_column(String(500), default="")
+    # Which notifications the user wants (all on unless they say otherwise).
+    notify_draft: Mapped[bool] = mapped_column(default=True, server_default="1")
+    notify_deadline: Mapped[bool] = mapped_column(default=True, server_default="1")
+    notify_decision: Mapped[bool] = mapped_column(default=True, server_default="1")
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

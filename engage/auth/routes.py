@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from engage.auth import bp, services
-from engage.auth.forms import AccessNeedsForm, LoginForm, SetPasswordForm
+from engage.auth.forms import AccessNeedsForm, LoginForm, NotificationForm, SetPasswordForm
 from engage.auth.models import User
 from engage.extensions import db, login_manager
 
@@ -94,7 +94,25 @@ def account() -> str | Response:
         services.set_access_needs(user, form.needs.data or [], form.other.data or "")
         flash("Your communication and access needs are saved.")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, user=user)
+    choices = {"notify_draft": user.notify_draft, "notify_deadline": user.notify_deadline}
+    notify_form = NotificationForm(data=choices | {"notify_decision": user.notify_decision})
+    return render_template("auth/account.html", form=form, user=user, notify_form=notify_form)
+
+
+@bp.route("/account/notifications", methods=["POST"])
+@login_required
+def notifications() -> Response:
+    """Choose which emails to receive."""
+    form = NotificationForm()
+    if form.validate_on_submit():
+        services.set_notifications(
+            current_user._get_current_object(),
+            draft=bool(form.notify_draft.data),
+            deadline=bool(form.notify_deadline.data),
+            decision=bool(form.notify_decision.data),
+        )
+        flash("Your email choices are saved.")
+    return redirect(url_for("auth.account"))
 
 
 @bp.app_errorhandler(401)

@@ -145,3 +145,10 @@ def reissue_invite(actor: User, user: User) -> str:
     audit.record(actor.id, "invite_reissued", user)
     db.session.commit()
     return token
+
+
+def set_notifications(user: User, *, draft: bool, deadline: bool, decision: bool) -> None:
+    """Record which notification emails the user wants."""
+    user.notify_draft, user.notify_deadline, user.notify_decision = draft, deadline, decision
+    audit.record(user.id, "notifications_updated", user)
+    db.session.commit()

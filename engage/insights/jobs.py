@@ -59,7 +59,10 @@ def rq_job(run_id: int, mode: str) -> None:
     from engage import create_app
 
     with create_app().app_context():
-        execute(run_id, mode)
+        try:
+            execute(run_id, mode)
+        finally:
+            db.engine.dispose()  # a worker process runs many jobs: do not leave connections behind
 
 
 def _progress(run_id: int, stage: str, fraction: float) -> None:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("panels", __name__, url_prefix="/panels")
 
-from engage.panels import routes  # noqa: E402,F401
+from engage.panels import people_routes, routes  # noqa: E402,F401

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from flask import current_app
 from sqlalchemy import select
 
 from engage.auth.models import Role, User
 from engage.extensions import db
-from engage.panels import services
-from engage.panels.models import Draft, MemberRole, Outcome, PanelKind, Stance
+from engage.panels import meetings, services
+from engage.panels.models import Draft, MemberRole, Outcome, Panel, PanelKind, Stance
 from engage.programmes.models import Programme
+from engage.timeutil import utcnow
 
 DRAFT_TITLE = "Core service offer: single point of access"
 EXTRA_MEMBERS = [("jordan.member@demo.engage.test", "Jordan Member"), ("priya.member@demo.engage.test", "Priya Member")]
@@ -151,3 +154,26 @@ def load_demo_panels(programme: Programme, lead: User, member: User) -> None:
     ]
     services.publish_next_version(lead, draft, revisions)
     services.send_for_review(lead, draft, [experts.id, residents.id])
+    _meeting_and_involvement(lead, experts, draft, member, jordan)
+
+
+def _meeting_and_involvement(lead: User, panel: Panel, draft: Draft, member: User, jordan: User) -> None:
+    when = datetime.combine(utcnow().date() - timedelta(days=7), time(14, 0))
+    fields = meetings.MeetingFields(
+        starts_at=when, place="Wood Green neighbourhood hub, room 2", online_link="",
+        agenda="1. Welcome\n2. Single point of access: what changed in version 2\n3. Next steps",
+        adjustments=["bsl", "hearing_loop", "easy_read"], paper_ids=[draft.id],
+    )  # fmt: skip
+    meeting = meetings.save_meeting(lead, panel, fields)
+    meetings.record_outcome(
+        lead, meeting, attended=[member.id, jordan.id], notes="Members welcomed the longer opening hours.",
+        actions="- Lead to ask the crisis line about BSL video calls",
+    )  # fmt: skip
+    for person, minutes, pay, voucher, declined in [(member, 120, 5000, 0, False), (jordan, 120, 0, 0, True)]:
+        meetings.add_involvement(
+            lead, panel,
+            meetings.InvolvementFields(
+                user_id=person.id, day=when.date(), activity="Panel meeting", minutes=minutes, payment_pence=pay,
+                voucher_pence=voucher, expenses_pence=640, declined_payment=declined,
+            ),
+        )  # fmt: skip

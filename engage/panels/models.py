@@ -171,3 +171,94 @@ class CommentDecision(db.Model):
 
     comment: Mapped[Comment] = relationship(back_populates="decision")
     decided_by: Mapped[User | None] = relationship()
+
+
+class ApplicationStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class PanelInvite(db.Model):
+    """A link that lets one person create a member account and join a panel."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    panel: Mapped[Panel] = relationship()
+
+
+class Application(db.Model):
+    """Someone asking to join a panel; a lead accepts or declines."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    about: Mapped[str] = mapped_column(Text, default="")
+    access_needs: Mapped[str] = mapped_column(Text, default="")
+    consent: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[ApplicationStatus] = mapped_column(db_enum(ApplicationStatus), default=ApplicationStatus.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    panel: Mapped[Panel] = relationship()
+
+
+meeting_papers = Table(
+    "meeting_papers",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    Column("draft_id", ForeignKey("draft.id", ondelete="CASCADE"), primary_key=True),
+)
+
+ADJUSTMENTS = {
+    "bsl": "British Sign Language interpreter",
+    "interpreter": "Spoken language interpreter",
+    "easy_read": "Easy read papers",
+    "hearing_loop": "Hearing loop",
+    "step_free": "Step-free access",
+}
+
+
+class Meeting(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(300), default="")
+    online_link: Mapped[str] = mapped_column(String(500), default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    adjustments: Mapped[list[str]] = mapped_column(JSON, default=list)  # ADJUSTMENTS keys
+    attended_user_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    actions: Mapped[str] = mapped_column(Text, default="")  # Markdown
+
+    panel: Mapped[Panel] = relationship()
+    papers: Mapped[list[Draft]] = relationship(secondary=meeting_papers)
+
+
+class InvolvementRecord(db.Model):
+    """Time a member gave, and what they were paid or declined, per the involvement payment policy."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date]
+    activity: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int]
+    # Amounts in pence; a member may decline payment (for example because of benefits) and still record time.
+    payment_pence: Mapped[int] = mapped_column(default=0)
+    voucher_pence: Mapped[int] = mapped_column(default=0)
+    expenses_pence: Mapped[int] = mapped_column(default=0)
+    declined_payment: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    panel: Mapped[Panel] = relationship()
+    user: Mapped[User] = relationship()

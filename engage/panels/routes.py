@@ -35,7 +35,7 @@ def _programme(slug: str) -> Programme:
     return programme
 
 
-def _panel(panel_id: int) -> Panel:
+def panel_for_manager(panel_id: int) -> Panel:
     panel = db.get_or_404(Panel, panel_id)
     require_manager(panel.programme)
     return panel
@@ -119,7 +119,7 @@ def _member_form(panel: Panel) -> MemberForm:
 @bp.route("/<int:panel_id>", methods=["GET", "POST"])
 def panel_page(panel_id: int) -> str | HttpResponse:
     """A panel's members and their communication and access needs, for planning."""
-    panel = _panel(panel_id)
+    panel = panel_for_manager(panel_id)
     form = _member_form(panel)
     if form.validate_on_submit():
         try:

@@ -13,6 +13,7 @@ from engage import audit
 from engage.auth.models import Role, User
 from engage.auth.permissions import can_manage
 from engage.extensions import db
+from engage.notify.services import already_sent, notify
 from engage.panels.models import (
     Comment,
     CommentDecision,
@@ -160,6 +161,16 @@ def send_for_review(actor: User, draft: Draft, panel_ids: list[int]) -> None:
     draft.panels = panels
     draft.status = DraftStatus.IN_REVIEW
     audit.record(actor.id, "draft_sent", draft, "panels=" + ",".join(str(p.id) for p in panels))
+    deadline = f" Comments close at the end of {draft.deadline:%-d %B %Y}." if draft.deadline else ""
+    for user in {m.user for p in panels for m in p.memberships if m.left_on is None}:
+        notify(
+            user,
+            "draft_for_review",
+            f"For your review: {draft.title}",
+            f"Hello {user.name},\n\nVersion {draft.version} of “{draft.title}” is ready for your comments."
+            f"{deadline}\n\nSign in to Engage and open Your panels to read it.",
+            about=f"draft:{draft.id}:v{draft.version}",
+        )
     db.session.commit()
 
 
@@ -213,6 +224,16 @@ def decide(lead: User, comment: Comment, outcome: Outcome, reason: str) -> Comme
         db.session.add(decision)
     decision.outcome, decision.reason, decision.decided_by_id, decision.decided_at = outcome, reason, lead.id, utcnow()
     audit.record(lead.id, "comment_decided", comment, f"outcome={outcome.value}")
+    draft = comment.section.draft
+    because = f" Why: {reason}" if reason else ""
+    notify(
+        comment.author,
+        "comment_decision",
+        f"A decision on your comment: {draft.title}",
+        f"Hello {comment.author.name},\n\nYour comment on “{comment.section.heading}” was "
+        f"{outcome.label.lower()}.{because}\n\nSee what happened to all your comments under Your panels in Engage.",
+        about=f"comment:{comment.id}:{outcome.value}",
+    )
     db.session.commit()
     return decision
 
@@ -275,6 +296,29 @@ def publish_next_version(lead: User, draft: Draft, revisions: list[Revision]) ->
     audit.record(lead.id, "draft_version_published", draft, f"version={draft.version}")
     db.session.commit()
     return draft.version
+
+
+def send_reminders(days_before: int = 2) -> int:
+    """Remind members of drafts whose review closes within a few days, once per person and version."""
+    today = utcnow().date()
+    sent = 0
+    for draft in db.session.execute(select(Draft).where(Draft.status == DraftStatus.IN_REVIEW)).scalars():
+        if draft.deadline is None or not 0 <= (draft.deadline - today).days <= days_before:
+            continue
+        about = f"deadline:{draft.id}:v{draft.version}"
+        for user in {m.user for p in draft.panels for m in p.memberships if m.left_on is None}:
+            if already_sent(user, "deadline_reminder", about):
+                continue
+            message = notify(
+                user,
+                "deadline_reminder",
+                f"Comments close soon: {draft.title}",
+                f"Hello {user.name},\n\nComments on “{draft.title}” close at the end of {draft.deadline:%-d %B %Y}.",
+                about=about,
+            )
+            sent += message is not None
+    db.session.commit()
+    return sent
 
 
 def my_comments(user: User) -> list[Comment]:

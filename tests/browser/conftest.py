@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from sqlalchemy import select, text
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from engage import create_app
@@ -22,6 +22,7 @@ from engage.demo import PROGRAMME_SLUG, load_demo
 from engage.extensions import db
 from engage.insights import jobs, services
 from engage.programmes.models import Programme
+from tests.conftest import fresh_postgres_schema
 
 CHROMIUM = os.environ.get("ENGAGE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -48,9 +49,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def _fresh_database(app: Flask) -> None:
     with app.app_context():
-        db.drop_all()
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
+        if os.environ.get("DATABASE_URL"):
+            fresh_postgres_schema()
         upgrade()
         load_demo()
         _demo_analysis()

@@ -14,7 +14,7 @@ from engage.demo import PROGRAMME_SLUG
 from engage.extensions import db
 from engage.insights.models import Theme
 from engage.panels.demo import DRAFT_TITLE
-from engage.panels.models import Comment, Draft
+from engage.panels.models import Comment, Draft, Meeting
 from engage.programmes.models import CoreOfferComponent
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys.demo import SLUG as SURVEY_SLUG
@@ -79,6 +79,13 @@ PAGES = [
     ("lead", "/panels/drafts/{draft}", 200, False),
     ("lead", "/panels/drafts/{draft}/publish", 200, False),
     ("lead", "/panels/comments/{comment}/decide", 200, True),
+    ("anonymous", "/panels/{panel}/apply", 200, True),
+    ("member", "/panels/my-involvement", 200, False),
+    ("lead", "/panels/{panel}/invite", 200, True),
+    ("lead", "/panels/{panel}/applications", 200, False),
+    ("lead", "/panels/{panel}/meetings", 200, True),
+    ("lead", "/panels/meetings/{meeting}", 200, False),
+    ("lead", "/panels/{panel}/involvement", 200, True),
     ("safeguarding", "/safeguarding/", 200, False),
     ("safeguarding", "/safeguarding/{flag}", 200, False),
 ]
@@ -112,6 +119,7 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
             "section": draft.current_sections[0].id,
             "panel": draft.panels[0].id,
             "comment": comment.id,
+            "meeting": db.session.execute(select(Meeting.id)).scalars().first(),
         }
 
 

@@ -1,0 +1,1 @@
+"""Notifications by email: an outbox table in development, SMTP when configured."""

@@ -1,0 +1,64 @@
+"""Send a notification: always recorded in the outbox; delivered by SMTP when MAIL_BACKEND is "smtp"."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import select
+
+from engage.auth.models import User
+from engage.extensions import db
+from engage.notify.models import OutboxMessage
+from engage.timeutil import utcnow
+
+# The kinds of message a user can switch off, with the User flag that holds their choice.
+PREFERENCES = {
+    "draft_for_review": "notify_draft",
+    "deadline_reminder": "notify_deadline",
+    "comment_decision": "notify_decision",
+}
+
+
+def already_sent(user: User, kind: str, about: str) -> bool:
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.user_id == user.id, OutboxMessage.kind == kind, OutboxMessage.about == about
+    )
+    return db.session.execute(query).first() is not None
+
+
+def notify(user: User, kind: str, subject: str, body: str, about: str = "") -> OutboxMessage | None:
+    """Queue a message to a user if they want this kind; the caller commits. Returns it, or None if skipped."""
+    flag = PREFERENCES.get(kind)
+    if flag and not getattr(user, flag):
+        return None
+    message = OutboxMessage(user_id=user.id, to_email=user.email, kind=kind, about=about, subject=subject, body=body)
+    db.session.add(message)
+    return message
+
+
+def deliver_pending() -> int:
+    """Send unsent outbox messages by SMTP (only when MAIL_BACKEND is "smtp"). Returns how many were sent."""
+    config = current_app.config
+    if config.get("MAIL_BACKEND") != "smtp":
+        return 0
+    pending = db.session.execute(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).scalars().all()
+    sent = 0
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 587)), timeout=30) as smtp:
+        if config.get("MAIL_USE_TLS", True):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        for message in pending:
+            email = EmailMessage()
+            email["From"], email["To"], email["Subject"] = config["MAIL_FROM"], message.to_email, message.subject
+            email.set_content(message.body)
+            try:
+                smtp.send_message(email)
+            except smtplib.SMTPException as error:
+                message.error = type(error).__name__
+            else:
+                message.sent_at, sent = utcnow(), sent + 1
+    db.session.commit()
+    return sent
