@@ -206,3 +206,35 @@ def test_members_and_other_leads_cannot_build(
         auth.logout()
     with app.app_context():
         assert len(db.session.execute(select(Question).where(Question.survey_id == survey.id)).all()) == 3
+
+
+def test_a_panel_only_survey_is_answered_only_by_that_panels_members(
+    app: Flask,
+    client: FlaskClient,
+    auth: Auth,
+    make_user: Callable[..., User],
+    make_programme: Callable[..., Programme],
+    make_review: Callable[..., dict],
+) -> None:
+    lead, member, outsider = make_user(Role.LEAD), make_user(Role.MEMBER), make_user(Role.MEMBER)
+    programme = make_programme(people=(lead,))
+    review = make_review(programme, member)
+    auth.login(lead)
+    survey_id = _create(client, programme)
+    client.post(f"/surveys/manage/{survey_id}/questions/new", data=QUESTION)
+    details = {"title": "Panel check-in", "introduction": "x", "privacy_text": "y", "resume_days": "7"}
+    assert client.post(f"/surveys/manage/{survey_id}/edit", data=details | {"audience": "999"}).status_code == 200
+    assert (
+        client.post(f"/surveys/manage/{survey_id}/edit", data=details | {"audience": str(review["panel"])}).status_code
+        == 302
+    )
+    client.post(f"/surveys/manage/{survey_id}/status", data={"status": "open"})
+    slug = _survey(app, survey_id).slug
+    auth.logout()
+    assert client.get(f"/surveys/{slug}").status_code == 303, "anonymous visitors are asked to sign in"
+    auth.login(outsider)
+    assert client.get(f"/surveys/{slug}").status_code == 403
+    auth.logout()
+    auth.login(member)
+    assert client.get(f"/surveys/{slug}").status_code == 200
+    assert client.post(f"/surveys/{slug}/start").status_code == 302

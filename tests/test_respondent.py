@@ -292,3 +292,23 @@ def test_purge_command_deletes_expired_drafts(app: Flask, client: FlaskClient, s
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["purge-drafts"])
     assert "Deleted 1 expired" in result.output
+
+
+def test_the_resume_link_can_be_emailed_and_the_address_is_not_kept_with_answers(
+    app: Flask, client: FlaskClient, survey: Survey
+) -> None:
+    from engage.notify.models import OutboxMessage
+
+    begin(client, survey)
+    html = client.post(f"/surveys/{survey.slug}/save").get_data(as_text=True)
+    code = html.split('<p class="nhsuk-heading-l engage-token">')[1].split("</p>")[0].strip()
+    wrong = client.post(
+        f"/surveys/{survey.slug}/save/email", data={"code": "AAAA-AAAA-AAAA", "email": "me@example.org"}
+    )
+    assert "no longer current" in wrong.get_data(as_text=True)
+    sent = client.post(f"/surveys/{survey.slug}/save/email", data={"code": code, "email": "me@example.org"})
+    assert "We have sent the link" in sent.get_data(as_text=True)
+    with app.app_context():
+        message = db.session.execute(select(OutboxMessage)).scalar_one()
+        assert message.to_email == "me@example.org" and code.replace("-", "") in message.body
+        assert answering.contact_for(db.session.execute(select(Response)).scalar_one()) is None

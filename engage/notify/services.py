@@ -38,6 +38,13 @@ def notify(user: User, kind: str, subject: str, body: str, about: str = "") -> O
     return message
 
 
+def notify_address(email: str, kind: str, subject: str, body: str) -> OutboxMessage:
+    """Queue a message to an address that has no account (for example a resume link); the caller commits."""
+    message = OutboxMessage(to_email=email, kind=kind, subject=subject, body=body)
+    db.session.add(message)
+    return message
+
+
 def deliver_pending() -> int:
     """Send unsent outbox messages by SMTP (only when MAIL_BACKEND is "smtp"). Returns how many were sent."""
     config = current_app.config

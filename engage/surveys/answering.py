@@ -168,6 +168,25 @@ def issue_resume_code(response: Response) -> str:
     return format_code(code)
 
 
+def email_resume_link(response: Response, code: str, email: str, link: str) -> bool:
+    """Email the resume link, if the code is this draft's current one. The address is not kept with the answers."""
+    from engage.notify.services import notify_address
+
+    cleaned = "".join(ch for ch in code.upper() if ch in CODE_ALPHABET)
+    if response.resume_code_hash is None or _digest(cleaned) != response.resume_code_hash:
+        return False
+    notify_address(
+        email,
+        "resume_link",
+        f"Your saved answers: {response.survey.title}",
+        f"You saved your answers to “{response.survey.title}”.\n\nTo carry on, open {link}\n"
+        f"or go to the survey and enter the code {format_code(cleaned)}.\n\n"
+        f"Your unfinished answers are deleted after {response.expires_at:%-d %B %Y}.",
+    )
+    db.session.commit()
+    return True
+
+
 def resume(survey: Survey, code: str) -> tuple[Response, str] | None:
     """Find the draft a resume code belongs to and give this browser a fresh token for it."""
     cleaned = "".join(ch for ch in code.upper() if ch in CODE_ALPHABET)

@@ -36,6 +36,7 @@ class SurveyFields:
     opens_at: datetime | None
     closes_at: datetime | None
     resume_days: int
+    panel_id: int | None = None  # None: anyone can answer; otherwise only this panel's members
     easy_read_introduction: str = ""
 
 
@@ -51,9 +52,21 @@ def _unique_slug(title: str, survey_id: int | None = None) -> str:
         slug, n = f"{base}-{n}", n + 1
 
 
-def _check_dates(fields: SurveyFields) -> None:
+def _check_fields(programme: Programme, fields: SurveyFields) -> None:
     if fields.opens_at and fields.closes_at and fields.closes_at <= fields.opens_at:
         raise BuilderError("The closing date must be after the opening date")
+    if fields.panel_id is not None:
+        from engage.panels.models import Panel
+
+        panel = db.session.get(Panel, fields.panel_id)
+        if panel is None or panel.programme_id != programme.id:
+            raise BuilderError("Choose one of this programme's panels")
+
+
+def _apply(survey: Survey, fields: SurveyFields) -> None:
+    for name, value in vars(fields).items():
+        setattr(survey, name, value)
+    survey.audience = "panel" if fields.panel_id else "public"
 
 
 def surveys_for(programme: Programme) -> list[Survey]:
@@ -68,8 +81,9 @@ def submitted_count(survey: Survey) -> int:
 
 def create_survey(actor: User, programme: Programme, fields: SurveyFields) -> Survey:
     """Start a draft survey in the programme."""
-    _check_dates(fields)
-    survey = Survey(programme=programme, slug=_unique_slug(fields.title), **vars(fields))
+    _check_fields(programme, fields)
+    survey = Survey(programme=programme, slug=_unique_slug(fields.title))
+    _apply(survey, fields)
     db.session.add(survey)
     audit.record(actor.id, "survey_created", survey)
     db.session.commit()
@@ -78,9 +92,8 @@ def create_survey(actor: User, programme: Programme, fields: SurveyFields) -> Su
 
 def update_survey(actor: User, survey: Survey, fields: SurveyFields) -> None:
     """Change a survey's wording, dates or resume period."""
-    _check_dates(fields)
-    for name, value in vars(fields).items():
-        setattr(survey, name, value)
+    _check_fields(survey.programme, fields)
+    _apply(survey, fields)
     audit.record(actor.id, "survey_updated", survey)
     db.session.commit()
 

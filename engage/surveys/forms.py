@@ -10,6 +10,7 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     Field,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -69,6 +70,16 @@ class ResumeForm(FlaskForm):
         description="The 12-letter code you were given, for example ABCD-EFGH-JKMN.",
         filters=[strip],
         validators=[needed("Enter your resume code"), too_long(40, "The resume code")],
+    )
+
+
+class ResumeEmailForm(FlaskForm):
+    code = HiddenField()
+    email = EmailField(
+        "Email address (optional)",
+        description="We send the link and code to this address and do not keep it with your answers.",
+        filters=[strip],
+        validators=[needed("Enter an email address"), too_long(254, "Email address"), email_format()],
     )
 
 
@@ -133,11 +144,17 @@ class SurveyForm(FlaskForm):
         ],
     )
 
+    audience = SelectField(
+        "Who can answer?",
+        description="A panel-only survey asks people to sign in, and only that panel's members can answer.",
+        coerce=int,
+        default=0,
+        invalid_choice_message=NOT_OFFERED,
+    )
+
     def fields_dict(self) -> dict[str, Any]:
-        return {
-            name: getattr(self, name).data
-            for name in ("title", "introduction", "privacy_text", "opens_at", "closes_at", "resume_days")
-        }
+        names = ("title", "introduction", "privacy_text", "opens_at", "closes_at", "resume_days")
+        return {name: getattr(self, name).data for name in names} | {"panel_id": self.audience.data or None}
 
 
 class QuestionForm(FlaskForm):

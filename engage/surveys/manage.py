@@ -9,7 +9,9 @@ from werkzeug.wrappers import Response as HttpResponse
 from engage.auth.permissions import require_manager
 from engage.extensions import db
 from engage.forms import options
+from engage.panels.services import panels_for
 from engage.programmes import services as programmes
+from engage.programmes.models import Programme
 from engage.surveys import bp, building
 from engage.surveys.forms import QuestionForm, StatusForm, SurveyForm, answer_form
 from engage.surveys.models import Question, Survey, SurveyStatus
@@ -29,6 +31,17 @@ def _question(survey: Survey, question_id: int) -> Question:
     return question
 
 
+def _survey_form(programme: Programme, survey: Survey | None = None) -> SurveyForm:
+    form = SurveyForm(obj=survey) if survey is not None and request.method == "GET" else SurveyForm()
+    if survey is not None and request.method == "GET":
+        form.audience.data = survey.panel_id or 0
+    panels = panels_for(programme)
+    form.audience.choices = options(
+        [(0, "Anyone: a public survey"), *((p.id, f"Members of the {p.name}") for p in panels)]
+    )
+    return form
+
+
 @bp.route("/manage/new", methods=["GET", "POST"])
 def new_survey() -> str | HttpResponse:
     """Create a draft survey in a programme."""
@@ -36,7 +49,7 @@ def new_survey() -> str | HttpResponse:
     if programme is None:
         abort(404)
     require_manager(programme)
-    form = SurveyForm()
+    form = _survey_form(programme)
     if form.validate_on_submit():
         try:
             survey = building.create_survey(current_user, programme, building.SurveyFields(**form.fields_dict()))
@@ -62,7 +75,7 @@ def overview(survey_id: int) -> str:
 def edit_survey(survey_id: int) -> str | HttpResponse:
     """Change a survey's title, introduction, privacy text, dates and resume period."""
     survey = managed_survey(survey_id)
-    form = SurveyForm(obj=survey) if request.method == "GET" else SurveyForm()
+    form = _survey_form(survey.programme, survey)
     if form.validate_on_submit():
         try:
             building.update_survey(current_user, survey, building.SurveyFields(**form.fields_dict()))

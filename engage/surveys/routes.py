@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
+from engage.auth.permissions import can_manage
 from engage.extensions import db
+from engage.panels.models import Panel
+from engage.panels.services import is_member
 from engage.surveys import answering, bp
-from engage.surveys.forms import ContactForm, ResumeForm, answer_form
+from engage.surveys.forms import ContactForm, ResumeEmailForm, ResumeForm, answer_form
 from engage.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
 from engage.timeutil import utcnow
 
@@ -20,7 +24,18 @@ def _survey(slug: str) -> Survey:
     survey = db.session.execute(select(Survey).where(Survey.slug == slug)).scalar_one_or_none()
     if survey is None or survey.status == SurveyStatus.DRAFT:
         abort(404)
+    if survey.panel_id is not None:
+        _check_panel_audience(survey)
     return survey
+
+
+def _check_panel_audience(survey: Survey) -> None:
+    """A panel-only survey: sign in first; then only the panel's members (and its leads) may answer."""
+    if not current_user.is_authenticated:
+        abort(401)
+    panel = db.session.get(Panel, survey.panel_id)
+    if panel is None or not (is_member(current_user, panel) or can_manage(current_user, survey.programme)):
+        abort(403)
 
 
 def _remember(survey: Survey, token: str) -> None:
@@ -245,7 +260,24 @@ def save(slug: str) -> str:
     survey = _survey(slug)
     response = _in_progress(survey)
     code = answering.issue_resume_code(response) if request.method == "POST" else None
-    return render_template("surveys/save.html", survey=survey, code=code, response=response)
+    form = ResumeEmailForm(data={"code": code or ""})
+    return render_template("surveys/save.html", survey=survey, code=code, response=response, form=form, emailed=False)
+
+
+@bp.route("/<slug>/save/email", methods=["POST"])
+def email_resume(slug: str) -> str:
+    """Optionally email the resume link and code to the respondent."""
+    survey = _survey(slug)
+    response = _in_progress(survey)
+    form = ResumeEmailForm()
+    code = form.code.data or ""
+    emailed = False
+    if form.validate_on_submit():
+        link = url_for("surveys.resume_link", slug=slug, code=code.replace("-", ""), _external=True)
+        emailed = answering.email_resume_link(response, code, form.email.data, link)
+        if not emailed:
+            form.email.errors.append("That code is no longer current. Get a new code and try again")
+    return render_template("surveys/save.html", survey=survey, code=code, response=response, form=form, emailed=emailed)
 
 
 @bp.route("/<slug>/resume", methods=["GET", "POST"])

@@ -82,3 +82,24 @@ def test_complete_the_demo_survey_with_the_keyboard_only(browser: Browser, base_
     content = page.content()
     assert "Your answers have been sent" in content and "116 123" in content and "999" in content
     context.close()
+
+
+def test_save_and_email_pages_have_no_violations(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"/surveys/{SLUG}")
+    with page.expect_navigation():
+        page.click("main button")
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/surveys/{SLUG}/save")
+        _check(page, "save page")
+        with page.expect_navigation():
+            page.click("main button")
+        assert page.locator(".engage-token").count() == 2
+        _check(page, "resume code page")
+        with page.expect_navigation():
+            page.click("main form button")  # the optional email form, left empty
+        assert page.locator(".nhsuk-error-summary").count() == 1
+        _check(page, "resume code page with an error")
+    context.close()
