@@ -29,7 +29,7 @@ def purge_drafts_command() -> None:
 
 @click.command("insights-job")
 @click.argument("run_id", type=int)
-@click.argument("mode", type=click.Choice(["fit", "assign"]), default="fit")
+@click.argument("mode", default="fit")
 @with_appcontext
 def insights_job_command(run_id: int, mode: str) -> None:
     """Run one analysis job in this process (the web app starts this as a child process)."""

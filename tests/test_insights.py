@@ -207,3 +207,45 @@ def test_the_web_process_never_imports_torch() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_split_a_theme_and_compare_two_runs(app: Flask, client: FlaskClient, setup: dict) -> None:
+    first = _start(client, setup)
+    _wait(app, first)
+    with app.app_context():
+        biggest = (
+            db.session.execute(select(Theme).where(Theme.run_id == first).order_by(Theme.size.desc())).scalars().first()
+        )
+        theme_id, size, before = biggest.id, biggest.size, len(db.session.get(AnalysisRun, first).themes)
+    assert client.post(f"/insights/themes/{theme_id}/split", data={"parts": "2"}).status_code == 302
+    _wait(app, first)
+    with app.app_context():
+        run = db.session.get(AnalysisRun, first)
+        assert run.status == RunStatus.DONE and db.session.get(Theme, theme_id) is None
+        assert len(run.themes) == before + 1 and sum(t.size for t in run.themes[-2:]) == size
+    assert "Choose a number of themes" in client.post(
+        f"/insights/themes/{run.themes[0].id}/split", data={"parts": "9"}, follow_redirects=True
+    ).get_data(as_text=True)
+    second = _start(client, setup)
+    _wait(app, second)
+    page = client.get(f"/insights/compare?a={first}&b={second}").get_data(as_text=True)
+    assert "Mostly in" in page and page.count("<tr") > 3
+
+
+def test_panel_comments_can_be_themed_with_survey_answers(
+    app: Flask, client: FlaskClient, setup: dict, make_user: Callable[..., User], make_review: Callable[..., dict]
+) -> None:
+    review = make_review(setup["programme"], make_user(Role.MEMBER))
+    run_id = _start(client, setup, include_comments="y")
+    run = _wait(app, run_id)
+    assert run.status == RunStatus.DONE and run.text_count == 82
+    with app.app_context():
+        assignment = db.session.execute(
+            select(ThemeAssignment).where(ThemeAssignment.comment_id == review["comment"])
+        ).scalar_one()
+        assert assignment.text == "Add a web form" and assignment.answer_id is None
+        theme_id = assignment.theme_id
+    page = client.get(f"/insights/themes/{theme_id}").get_data(as_text=True)
+    assert "Panel comment" in page
+    csv_text = client.get(f"/insights/runs/{run_id}/export.csv").get_data().decode("utf-8-sig")
+    assert f"panel comment {review['comment']}" in csv_text

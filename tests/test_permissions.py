@@ -118,6 +118,8 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("insights.export", "GET"): ("/insights/runs/{run}/export.csv", LEAD_OF_PROGRAMME),
     ("insights.theme_page", "GET"): ("/insights/themes/{theme}", LEAD_OF_PROGRAMME),
     ("insights.theme_page", "POST"): ("/insights/themes/{theme}", LEAD_OF_PROGRAMME),
+    ("insights.split", "POST"): ("/insights/themes/{theme}/split", LEAD_REDIRECT),
+    ("insights.compare", "GET"): ("/insights/compare?a={run}&b={run}", LEAD_OF_PROGRAMME),
     ("insights.noise", "POST"): ("/insights/themes/{theme}/noise", LEAD_REDIRECT),
     ("insights.merge", "POST"): ("/insights/themes/{theme}/merge", LEAD_REDIRECT),
     ("panels.index", "GET"): ("/panels/", SIGNED_IN_200),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
 from engage.forms import NOT_OFFERED, MultiCheckboxField, max_length, options, required, strip
@@ -20,9 +20,8 @@ class RunForm(FlaskForm):
         filters=[strip],
         validators=[required("Enter a name for the analysis"), max_length(200, "The name")],
     )
-    questions = MultiCheckboxField(
-        "Which answers should be themed?", coerce=int, validators=[required("Select at least one question")]
-    )
+    questions = MultiCheckboxField("Which survey answers should be themed?", coerce=int)
+    include_comments = BooleanField("Also theme panel members' comments on this programme's drafts")
     date_from = DateField("Sent on or after (optional)", validators=[Optional()])
     date_to = DateField("Sent on or before (optional)", validators=[Optional()])
     response_format = SelectField("Format", choices=FORMAT_CHOICES, default="", invalid_choice_message=NOT_OFFERED)

@@ -21,11 +21,16 @@ from sqlalchemy import delete, select
 
 from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment
-from engage.insights.services import scope_answers
+from engage.insights.services import Source, assigned_keys, scope_sources
 from engage.timeutil import utcnow
 
 QUEUE = "engage"
 FIT, ASSIGN = "fit", "assign"
+
+
+def split_mode(theme_id: int, parts: int) -> str:
+    """The job mode that re-themes one theme's texts into a few smaller themes."""
+    return f"split:{theme_id}:{parts}"
 
 
 class Cancelled(Exception):
@@ -115,6 +120,9 @@ def execute(run_id: int, mode: str = FIT) -> None:
     try:
         if mode == ASSIGN:
             _assign_new(run)
+        elif mode.startswith("split:"):
+            _, theme_id, parts = mode.split(":")
+            _split(run, int(theme_id), int(parts))
         else:
             _fit(run)
     except Cancelled:
@@ -139,8 +147,8 @@ def _fit(run: AnalysisRun) -> None:
     from analysis.themes import find_themes
 
     run_id = run.id
-    answers = scope_answers(run)
-    if not answers:
+    sources = scope_sources(run)
+    if not sources:
         _finish(
             run_id,
             RunStatus.FAILED,
@@ -148,7 +156,7 @@ def _fit(run: AnalysisRun) -> None:
             "There are no answers to analyse in this scope. Widen the dates or add questions.",
         )
         return
-    texts = [a.text for a in answers]
+    texts = [source.text for source in sources]
     _progress(run_id, "Loading comments", 0.05)
     vectors = embeddings_for(texts, run_id)
     result = find_themes(
@@ -174,56 +182,103 @@ def _fit(run: AnalysisRun) -> None:
                 keywords=theme.keywords,
                 size=theme.size,
                 mean_sentiment=float(np.mean([scores[i] for i in members])) if members else 0.0,
-                quote_answer_ids=[answers[i].id for i in theme.quotes],
+                quote_answer_ids=[sources[i].answer_id for i in theme.quotes if sources[i].answer_id],
+                quote_comment_ids=[sources[i].comment_id for i in theme.quotes if sources[i].comment_id],
                 centroid=np.asarray(centre, dtype=np.float32).tobytes(),
             )
         )
     db.session.add_all(themes)
     db.session.flush()
     db.session.add_all(
-        ThemeAssignment(
-            run_id=run_id,
-            theme_id=themes[k].id if k >= 0 else None,
-            answer_id=answer.id,
-            sentiment=assessments[i].score,
-            sentiment_label=assessments[i].label,
-        )
-        for i, (answer, k) in enumerate(zip(answers, result.assignments, strict=True))
+        _assignment(run_id, themes[k] if k >= 0 else None, source, assessments[i].score, assessments[i].label)
+        for i, (source, k) in enumerate(zip(sources, result.assignments, strict=True))
     )
     run.text_count, run.status, run.stage, run.progress = len(texts), RunStatus.DONE, "Done", 1.0
     run.finished_at = utcnow()
     db.session.commit()
 
 
+def _split(run: AnalysisRun, theme_id: int, parts: int) -> None:
+    """Re-theme the texts of one theme into smaller themes, in place of it, in one transaction."""
+    from analysis.themes import find_themes
+
+    run_id = run.id
+    theme = db.session.get(Theme, theme_id)
+    if theme is None or theme.run_id != run_id:
+        _finish(run_id, RunStatus.FAILED, "Failed", "That theme is not part of this analysis.")
+        return
+    members = list(db.session.execute(select(ThemeAssignment).where(ThemeAssignment.theme_id == theme_id)).scalars())
+    texts = [m.text for m in members]
+    vectors = embeddings_for(texts, run_id)
+    result = find_themes(
+        texts, seed=run.seed, n_themes=parts, embeddings=vectors, progress=lambda s, f: _progress(run_id, s, f)
+    )
+    if len(result.themes) < 2:
+        _finish(run_id, RunStatus.DONE, "Done", "")
+        run = db.session.get(AnalysisRun, run_id)
+        run.error = "That theme's comments are too alike to split."
+        db.session.commit()
+        return
+    start = max(t.position for t in run.themes) + 1
+    new = []
+    for k, (found, centre) in enumerate(zip(result.themes, result.centroids, strict=True)):
+        scores = [m.sentiment for m, theme_index in zip(members, result.assignments, strict=True) if theme_index == k]
+        new.append(
+            Theme(
+                run_id=run_id,
+                position=start + k,
+                label=found.label,
+                machine_label=found.label,
+                keywords=found.keywords,
+                size=found.size,
+                mean_sentiment=float(np.mean(scores)) if scores else 0.0,
+                quote_answer_ids=[members[i].answer_id for i in found.quotes if members[i].answer_id],
+                quote_comment_ids=[members[i].comment_id for i in found.quotes if members[i].comment_id],
+                centroid=np.asarray(centre, dtype=np.float32).tobytes(),
+            )
+        )
+    db.session.add_all(new)
+    db.session.flush()
+    for member, k in zip(members, result.assignments, strict=True):
+        member.theme_id = new[k].id if k >= 0 else None
+    db.session.delete(theme)
+    run = db.session.get(AnalysisRun, run_id)
+    run.status, run.stage, run.progress, run.finished_at = RunStatus.DONE, "Done", 1.0, utcnow()
+    db.session.commit()
+
+
+def _assignment(run_id: int, theme: Theme | None, source: Source, score: float, label: str) -> ThemeAssignment:
+    return ThemeAssignment(
+        run_id=run_id,
+        theme_id=theme.id if theme is not None else None,
+        answer_id=source.answer_id,
+        comment_id=source.comment_id,
+        sentiment=score,
+        sentiment_label=label,
+    )
+
+
 def _assign_new(run: AnalysisRun) -> None:
-    """Give answers that arrived after the run the theme whose centre is nearest, without refitting."""
+    """Give texts that arrived after the run the theme whose centre is nearest, without refitting."""
     from analysis.sentiment import assess
     from analysis.themes import has_words
 
     run_id = run.id
-    done = set(db.session.execute(select(ThemeAssignment.answer_id).where(ThemeAssignment.run_id == run_id)).scalars())
-    answers = [a for a in scope_answers(run) if a.id not in done]
+    done = assigned_keys(run)
+    sources = [source for source in scope_sources(run) if source.key not in done]
     themes = list(run.themes)
-    if answers and themes:
+    if sources and themes:
         centroids = np.stack([np.frombuffer(t.centroid, dtype=np.float32) for t in themes])
-        vectors = embeddings_for([a.text for a in answers], run_id)
+        vectors = embeddings_for([source.text for source in sources], run_id)
         nearest = (vectors @ centroids.T).argmax(axis=1)
-        for answer, k in zip(answers, nearest, strict=True):
-            theme = themes[int(k)] if has_words(answer.text) else None
-            result = assess(answer.text)
-            db.session.add(
-                ThemeAssignment(
-                    run_id=run_id,
-                    theme_id=theme.id if theme else None,
-                    answer_id=answer.id,
-                    sentiment=result.score,
-                    sentiment_label=result.label,
-                )
-            )
+        for source, k in zip(sources, nearest, strict=True):
+            theme = themes[int(k)] if has_words(source.text) else None
+            result = assess(source.text)
+            db.session.add(_assignment(run_id, theme, source, result.score, result.label))
             if theme is not None:
                 theme.mean_sentiment = (theme.mean_sentiment * theme.size + result.score) / (theme.size + 1)
                 theme.size += 1
     run = db.session.get(AnalysisRun, run_id)
-    run.text_count += len(answers)
+    run.text_count += len(sources)
     run.status, run.stage, run.progress, run.finished_at = RunStatus.DONE, "Done", 1.0, utcnow()
     db.session.commit()

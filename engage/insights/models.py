@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+if TYPE_CHECKING:
+    from engage.panels.models import Comment
 
 from engage.auth.models import User
 from engage.extensions import db
@@ -49,6 +53,8 @@ class AnalysisRun(db.Model):
     response_format: Mapped[str] = mapped_column(String(20), default="")
     channel: Mapped[str] = mapped_column(String(20), default="")
     n_themes: Mapped[int | None]
+    # Also theme the panel comments on the programme's drafts (in the date range, if one is set).
+    include_comments: Mapped[bool] = mapped_column(default=False, server_default="0")
     seed: Mapped[int] = mapped_column(default=0)
     status: Mapped[RunStatus] = mapped_column(db_enum(RunStatus), default=RunStatus.QUEUED, index=True)
     stage: Mapped[str] = mapped_column(String(100), default="Waiting to start")
@@ -78,8 +84,9 @@ class Theme(db.Model):
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     size: Mapped[int] = mapped_column(default=0)
     mean_sentiment: Mapped[float] = mapped_column(default=0.0)
-    # Answer ids of representative texts, nearest the theme's centre.
+    # Representative texts, nearest the theme's centre: survey answer ids and panel comment ids.
     quote_answer_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    quote_comment_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
     is_noise: Mapped[bool] = mapped_column(default=False)
     centroid: Mapped[bytes] = mapped_column(LargeBinary)  # float32, unit length
 
@@ -90,10 +97,18 @@ class ThemeAssignment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("analysis_run.id", ondelete="CASCADE"), index=True)
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
-    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), index=True)
+    # Exactly one of these: the text is a survey answer or a panel comment.
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), index=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
     sentiment: Mapped[float] = mapped_column(default=0.0)
     # positive, negative, mixed or neutral (analysis.sentiment.assess)
     sentiment_label: Mapped[str] = mapped_column(String(10), default="neutral")
 
     theme: Mapped[Theme | None] = relationship()
-    answer: Mapped[Answer] = relationship()
+    answer: Mapped[Answer | None] = relationship()
+    comment: Mapped[Comment | None] = relationship("Comment")
+
+    @property
+    def text(self) -> str:
+        source = self.answer if self.answer is not None else self.comment
+        return source.text if source is not None else ""

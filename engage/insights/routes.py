@@ -16,6 +16,7 @@ from engage.forms import options
 from engage.insights import bp, jobs, services
 from engage.insights.forms import MergeForm, RenameForm, RunForm
 from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
+from engage.panels.models import Comment
 from engage.programmes import services as programmes
 from engage.programmes.models import Programme
 from engage.surveys import results
@@ -58,6 +59,7 @@ def programme_runs(slug: str) -> str | HttpResponse:
             response_format=form.response_format.data or "",
             channel=form.channel.data or "",
             n_themes=form.n_themes.data,
+            include_comments=bool(form.include_comments.data),
         )
         try:
             run = services.create_run(current_user, programme, form.title.data, scope)
@@ -84,6 +86,7 @@ def run_page(run_id: int) -> str:
         noise=noise,
         counted=counted,
         size_rows=[(t.label, t.size) for t in themes],
+        others=[r for r in services.runs_for(run.programme) if r.id != run.id and r.status == RunStatus.DONE],
         sentiment=services.sentiment_counts(run) if run.status == RunStatus.DONE else {},
         unassigned=services.unassigned_count(run) if run.status == RunStatus.DONE else 0,
         new_answers=services.new_answers_count(run) if run.status == RunStatus.DONE else 0,
@@ -138,12 +141,12 @@ def export(run_id: int, kind: str) -> HttpResponse:
         theme = assignment.theme
         rows.append(
             [
-                assignment.answer_id,
+                f"answer {assignment.answer_id}" if assignment.answer_id else f"panel comment {assignment.comment_id}",
                 theme.label if theme else "(no theme)",
                 "yes" if theme and theme.is_noise else "no",
                 round(assignment.sentiment, 3),
                 assignment.sentiment_label,
-                redact(assignment.answer.text),
+                redact(assignment.text),
             ]
         )
     rows = [[results.neutralise(cell) for cell in row] for row in rows]
@@ -161,7 +164,9 @@ def export(run_id: int, kind: str) -> HttpResponse:
 
 def _breakdowns(theme: Theme) -> list[tuple[str, list[tuple[str, int]]]]:
     """How the theme's texts divide by survey, question, format, channel and equality group."""
-    answers = [a.answer for a in db.session.execute(services.assignments_query(theme)).scalars()]
+    assignments = list(db.session.execute(services.assignments_query(theme)).scalars())
+    answers = [a.answer for a in assignments if a.answer is not None]
+    by_source = Counter("Survey answer" if a.answer is not None else "Panel comment" for a in assignments)
     by_survey = Counter(a.question.survey.title for a in answers)
     by_question = Counter(a.question.prompt for a in answers)
     by_format = Counter(f.value.replace("_", " ") for a in answers for f in a.response.format_list)
@@ -171,7 +176,8 @@ def _breakdowns(theme: Theme) -> list[tuple[str, list[tuple[str, int]]]]:
         for other in answer.response.answers:
             if other.question.equality_key and other.choices:
                 groups[f"{other.question.equality_key.replace('_', ' ')}: {other.choices[0]}"] += 1
-    sections = [("Survey", by_survey), ("Question", by_question), ("Format", by_format), ("Channel", by_channel)]
+    sections = [("Source", by_source), ("Survey", by_survey), ("Question", by_question), ("Format", by_format)]
+    sections.append(("Channel", by_channel))
     if groups:
         sections.append(("Equality group", groups))
     return [(name, counter.most_common()) for name, counter in sections]
@@ -188,7 +194,9 @@ def theme_page(theme_id: int) -> str | HttpResponse:
         return redirect(url_for("insights.theme_page", theme_id=theme.id))
     merge_form = MergeForm()
     merge_form.into.choices = options((t.id, t.label) for t in theme.run.themes if t.id != theme.id)
-    quotes = [redact(a.text) for a in (db.session.get(Answer, i) for i in theme.quote_answer_ids) if a is not None]
+    sources = [db.session.get(Answer, i) for i in theme.quote_answer_ids]
+    sources += [db.session.get(Comment, i) for i in theme.quote_comment_ids]
+    quotes = [redact(source.text) for source in sources if source is not None]
     wanted = request.args.get("sentiment", "")
     wanted = wanted if wanted in services.SENTIMENT_LABELS else ""
     page = db.paginate(services.assignments_query(theme, wanted), per_page=25, error_out=False)
@@ -204,6 +212,37 @@ def theme_page(theme_id: int) -> str | HttpResponse:
         sentiment=services.sentiment_counts(theme.run).get(theme.id, {}),
         wanted=wanted,
     )
+
+
+@bp.route("/themes/<int:theme_id>/split", methods=["POST"])
+def split(theme_id: int) -> HttpResponse:
+    """Re-theme one theme's comments into two to six smaller themes."""
+    theme = _theme(theme_id)
+    parts = request.form.get("parts", "2")
+    if not parts.isdigit() or not 2 <= int(parts) <= 6:
+        flash("Choose a number of themes from 2 to 6")
+        return redirect(url_for("insights.theme_page", theme_id=theme.id))
+    try:
+        services.restart(current_user, theme.run)
+    except services.InsightError as error:
+        flash(str(error))
+        return redirect(url_for("insights.theme_page", theme_id=theme.id))
+    jobs.enqueue(theme.run, jobs.split_mode(theme.id, int(parts)))
+    return redirect(url_for("insights.run_page", run_id=theme.run_id))
+
+
+@bp.route("/compare")
+def compare() -> str:
+    """Two analyses side by side: where each theme of one went in the other."""
+    first, second = request.args.get("a", ""), request.args.get("b", "")
+    if not (first.isdigit() and second.isdigit()):
+        abort(404)
+    run_a, run_b = _run(int(first)), _run(int(second))
+    try:
+        rows = services.compare(run_a, run_b)
+    except services.InsightError:
+        abort(404)
+    return render_template("insights/compare.html", run_a=run_a, run_b=run_b, rows=rows)
 
 
 @bp.route("/themes/<int:theme_id>/noise", methods=["POST"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, delete, func, select, update
 
@@ -11,6 +11,7 @@ from engage import audit
 from engage.auth.models import User
 from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
+from engage.panels.models import Comment, Draft, DraftSection
 from engage.programmes.models import Programme
 from engage.surveys import results
 from engage.surveys.models import Answer, Channel, Format, Question, Response, ResponseStatus, Survey
@@ -23,6 +24,19 @@ class InsightError(ValueError):
     """A request about an analysis that cannot be carried out; the message is for the lead."""
 
 
+@dataclass(frozen=True)
+class Source:
+    """One text an analysis reads: a survey answer or a panel comment."""
+
+    answer_id: int | None
+    comment_id: int | None
+    text: str
+
+    @property
+    def key(self) -> tuple[int | None, int | None]:
+        return (self.answer_id, self.comment_id)
+
+
 @dataclass
 class Scope:
     question_ids: list[int]
@@ -31,6 +45,7 @@ class Scope:
     response_format: str = ""
     channel: str = ""
     n_themes: int | None = None
+    include_comments: bool = False
 
 
 def text_questions(programme: Programme) -> list[Question]:
@@ -52,8 +67,8 @@ def runs_for(programme: Programme) -> list[AnalysisRun]:
 def create_run(actor: User, programme: Programme, title: str, scope: Scope) -> AnalysisRun:
     """Queue a new analysis of the chosen free-text questions."""
     allowed = {q.id for q in text_questions(programme)}
-    if not scope.question_ids:
-        raise InsightError("Select at least one question to analyse")
+    if not scope.question_ids and not scope.include_comments:
+        raise InsightError("Select at least one question, or the panel comments, to analyse")
     if not set(scope.question_ids) <= allowed:
         raise InsightError("Select only questions from this programme's surveys")
     if scope.date_from and scope.date_to and scope.date_to < scope.date_from:
@@ -86,6 +101,30 @@ def scope_answers(run: AnalysisRun) -> list[Answer]:
     if filters.active:
         query = query.where(Answer.response_id.in_(results.submitted_ids(filters)))
     return [a for a in db.session.execute(query).scalars() if a.text.strip()]
+
+
+def scope_comments(run: AnalysisRun) -> list[Comment]:
+    """Panel comments (not withdrawn) on the programme's drafts, in the run's date range."""
+    if not run.include_comments:
+        return []
+    query = (
+        select(Comment)
+        .join(DraftSection)
+        .join(Draft)
+        .where(Draft.programme_id == run.programme_id, Comment.withdrawn.is_(False))
+        .order_by(Comment.id)
+    )
+    if run.date_from:
+        query = query.where(Comment.created_at >= datetime.combine(run.date_from, time.min))
+    if run.date_to:
+        query = query.where(Comment.created_at < datetime.combine(run.date_to + timedelta(days=1), time.min))
+    return list(db.session.execute(query).scalars())
+
+
+def scope_sources(run: AnalysisRun) -> list[Source]:
+    """Every text the run covers: survey answers first, then panel comments."""
+    answers = [Source(a.id, None, a.text) for a in scope_answers(run)]
+    return answers + [Source(None, c.id, c.text) for c in scope_comments(run) if c.text.strip()]
 
 
 def request_cancel(actor: User, run: AnalysisRun) -> None:
@@ -130,10 +169,17 @@ def unassigned_count(run: AnalysisRun) -> int:
     return db.session.execute(query).scalar_one()
 
 
+def assigned_keys(run: AnalysisRun) -> set[tuple[int | None, int | None]]:
+    rows = db.session.execute(
+        select(ThemeAssignment.answer_id, ThemeAssignment.comment_id).where(ThemeAssignment.run_id == run.id)
+    )
+    return {(answer_id, comment_id) for answer_id, comment_id in rows}
+
+
 def new_answers_count(run: AnalysisRun) -> int:
-    """Answers in scope that arrived after the run and have no theme yet."""
-    done = set(db.session.execute(select(ThemeAssignment.answer_id).where(ThemeAssignment.run_id == run.id)).scalars())
-    return sum(1 for a in scope_answers(run) if a.id not in done)
+    """Texts in scope that arrived after the run and have no theme yet."""
+    done = assigned_keys(run)
+    return sum(1 for source in scope_sources(run) if source.key not in done)
 
 
 def rename(actor: User, theme: Theme, label: str, summary: str) -> None:
@@ -161,6 +207,7 @@ def merge(actor: User, theme: Theme, into: Theme) -> None:
     )
     into.size = total
     into.quote_answer_ids = (into.quote_answer_ids + theme.quote_answer_ids)[:5]
+    into.quote_comment_ids = (into.quote_comment_ids + theme.quote_comment_ids)[:5]
     audit.record(actor.id, "themes_merged", into, f"from={theme.id}")
     db.session.execute(delete(Theme).where(Theme.id == theme.id))
     db.session.commit()
@@ -180,3 +227,34 @@ def sentiment_counts(run: AnalysisRun) -> dict[int | None, dict[str, int]]:
     for theme_id, label, n in rows:
         counts.setdefault(theme_id, dict.fromkeys(SENTIMENT_LABELS, 0))[label] = n
     return counts
+
+
+@dataclass
+class Overlap:
+    theme: Theme
+    size: int
+    matches: list[tuple[Theme, int]]  # themes of the other run sharing answers, most shared first
+
+
+def compare(first: AnalysisRun, second: AnalysisRun) -> list[Overlap]:
+    """For each theme of the first run, which themes of the second run hold the same answers."""
+    if first.programme_id != second.programme_id:
+        raise InsightError("Compare analyses of the same programme")
+    rows_b = db.session.execute(
+        select(ThemeAssignment.answer_id, ThemeAssignment.theme_id).where(ThemeAssignment.run_id == second.id)
+    )
+    other = {answer_id: theme_id for answer_id, theme_id in rows_b}
+    themes_b = {t.id: t for t in second.themes}
+    rows = []
+    for theme in first.themes:
+        answers = db.session.execute(
+            select(ThemeAssignment.answer_id).where(ThemeAssignment.theme_id == theme.id)
+        ).scalars()
+        shared: dict[int, int] = {}
+        for answer_id in answers:
+            match = other.get(answer_id)
+            if match in themes_b:
+                shared[match] = shared.get(match, 0) + 1
+        matches = sorted(((themes_b[k], n) for k, n in shared.items()), key=lambda item: -item[1])[:3]
+        rows.append(Overlap(theme, theme.size, matches))
+    return rows

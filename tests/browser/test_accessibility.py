@@ -69,6 +69,7 @@ PAGES = [
     ("lead", "/insights/" + PROGRAMME_SLUG, 200, True),
     ("lead", "/insights/runs/{run}", 200, False),
     ("lead", "/insights/themes/{theme}", 200, True),
+    ("lead", "/insights/compare?a={run}&b={run}", 200, False),
     ("member", "/panels/", 200, False),
     ("member", "/panels/my-comments", 200, False),
     ("member", "/panels/drafts/{draft}", 200, False),
