@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -75,15 +76,18 @@ def _init_extensions(app: Flask) -> None:
     from engage.surveys import models as survey_models  # noqa: F401
 
 
-def _register_blueprints(app: Flask) -> None:
-    from engage.admin import bp as admin_bp
-    from engage.auth import bp as auth_bp
-    from engage.insights import bp as insights_bp
-    from engage.pages import bp as pages_bp
-    from engage.panels import bp as panels_bp
-    from engage.programmes import bp as programmes_bp
-    from engage.safeguarding import bp as safeguarding_bp
-    from engage.surveys import bp as surveys_bp
+# Modules whose import attaches views to their package's blueprint.
+VIEW_MODULES = (
+    "admin.routes", "auth.routes", "insights.routes", "pages.routes", "panels.routes", "panels.people_routes",
+    "programmes.routes", "safeguarding.routes", "surveys.manage", "surveys.results_routes", "surveys.routes",
+)  # fmt: skip
+BLUEPRINTS = ("pages", "auth", "programmes", "admin", "surveys", "safeguarding", "insights", "panels")
 
-    for bp in (pages_bp, auth_bp, programmes_bp, admin_bp, surveys_bp, safeguarding_bp, insights_bp, panels_bp):
-        app.register_blueprint(bp)
+
+def _register_blueprints(app: Flask) -> None:
+    # Views are imported here, once every model is loaded, so no package pulls in another's views
+    # while its own models are half-defined.
+    for name in VIEW_MODULES:
+        importlib.import_module(f"engage.{name}")
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(f"engage.{name}").bp)

@@ -249,3 +249,21 @@ def test_panel_comments_can_be_themed_with_survey_answers(
     assert "Panel comment" in page
     csv_text = client.get(f"/insights/runs/{run_id}/export.csv").get_data().decode("utf-8-sig")
     assert f"panel comment {review['comment']}" in csv_text
+
+
+def test_sentiment_shows_in_survey_results_filters_and_exports(app: Flask, client: FlaskClient, setup: dict) -> None:
+    run_id = _start(client, setup)
+    _wait(app, run_id)
+    survey, question = setup["survey"], setup["survey"].questions[0]
+    url = f"/surveys/manage/{survey.id}/results/{question.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "sentiment: " in page and "What the sentiment labels mean" in page
+    with app.app_context():
+        negatives = db.session.execute(
+            select(func.count()).where(ThemeAssignment.run_id == run_id, ThemeAssignment.sentiment_label == "negative")
+        ).scalar_one()
+    filtered = client.get(url, query_string={"sentiment": "negative"}).get_data(as_text=True)
+    assert f"{negatives} answer" in filtered and "sentiment: positive" not in filtered
+    csv_text = client.get(f"/surveys/manage/{survey.id}/export.csv").get_data().decode("utf-8-sig")
+    assert f"{question.prompt} (sentiment)" in csv_text.splitlines()[0]
+    assert any(label in csv_text for label in (",negative,", ",positive,", ",mixed,", ",neutral,"))

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("insights", __name__, url_prefix="/insights")
-
-from engage.insights import routes  # noqa: E402,F401

@@ -19,6 +19,8 @@ from engage.programmes.models import Programme
 from engage.surveys.models import Answer
 from engage.timeutil import utcnow
 
+SENTIMENT_LABELS = ("negative", "mixed", "neutral", "positive")  # analysis.sentiment.assess labels
+
 
 class RunStatus(enum.StrEnum):
     QUEUED = "queued"

@@ -15,7 +15,7 @@ from engage.extensions import db
 from engage.forms import options
 from engage.insights import bp, jobs, services
 from engage.insights.forms import MergeForm, RenameForm, RunForm
-from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
+from engage.insights.models import SENTIMENT_LABELS, AnalysisRun, RunStatus, Theme, ThemeAssignment
 from engage.panels.models import Comment
 from engage.programmes import services as programmes
 from engage.programmes.models import Programme
@@ -198,7 +198,7 @@ def theme_page(theme_id: int) -> str | HttpResponse:
     sources += [db.session.get(Comment, i) for i in theme.quote_comment_ids]
     quotes = [redact(source.text) for source in sources if source is not None]
     wanted = request.args.get("sentiment", "")
-    wanted = wanted if wanted in services.SENTIMENT_LABELS else ""
+    wanted = wanted if wanted in SENTIMENT_LABELS else ""
     page = db.paginate(services.assignments_query(theme, wanted), per_page=25, error_out=False)
     return render_template(
         "insights/theme.html",

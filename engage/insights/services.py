@@ -10,7 +10,7 @@ from sqlalchemy import Select, delete, func, select, update
 from engage import audit
 from engage.auth.models import User
 from engage.extensions import db
-from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
+from engage.insights.models import SENTIMENT_LABELS, AnalysisRun, RunStatus, Theme, ThemeAssignment
 from engage.panels.models import Comment, Draft, DraftSection
 from engage.programmes.models import Programme
 from engage.surveys import results
@@ -211,9 +211,6 @@ def merge(actor: User, theme: Theme, into: Theme) -> None:
     audit.record(actor.id, "themes_merged", into, f"from={theme.id}")
     db.session.execute(delete(Theme).where(Theme.id == theme.id))
     db.session.commit()
-
-
-SENTIMENT_LABELS = ("negative", "mixed", "neutral", "positive")
 
 
 def sentiment_counts(run: AnalysisRun) -> dict[int | None, dict[str, int]]:

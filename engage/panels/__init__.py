@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("panels", __name__, url_prefix="/panels")
-
-from engage.panels import people_routes, routes  # noqa: E402,F401

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("safeguarding", __name__, url_prefix="/safeguarding")
-
-from engage.safeguarding import routes  # noqa: E402,F401

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
-
-from engage.surveys import manage, results_routes, routes  # noqa: E402,F401

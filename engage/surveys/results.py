@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from engage.extensions import db
+from engage.insights.models import AnalysisRun, RunStatus, ThemeAssignment
 from engage.surveys.models import Answer, Channel, Format, Question, Response, ResponseStatus, Survey
 
 T = TypeVar("T", bound=tuple[Any, ...])
@@ -95,7 +96,24 @@ def question_results(survey: Survey, responses: list[Response]) -> list[Question
     return results
 
 
-def text_answers_query(question: Question, responses: list[Response], search: str) -> Select[tuple[Answer]]:
+def sentiment_of(answer_ids: list[int]) -> dict[int, tuple[float, str]]:
+    """Each answer's sentiment score and label from the latest finished analysis that read it."""
+    found: dict[int, tuple[float, str]] = {}
+    for start in range(0, len(answer_ids), 500):
+        query = (
+            select(ThemeAssignment.answer_id, ThemeAssignment.sentiment, ThemeAssignment.sentiment_label)
+            .join(AnalysisRun)
+            .where(ThemeAssignment.answer_id.in_(answer_ids[start : start + 500]), AnalysisRun.status == RunStatus.DONE)
+            .order_by(AnalysisRun.id)
+        )
+        for answer_id, score, label in db.session.execute(query):
+            found[answer_id] = (score, label)  # later runs overwrite earlier ones
+    return found
+
+
+def text_answers_query(
+    question: Question, responses: list[Response], search: str, sentiment: str = ""
+) -> Select[tuple[Answer]]:
     """Non-empty free-text answers to a question from these responses, newest first, optionally searched."""
     ids = [r.id for r in responses]
     query = (
@@ -106,6 +124,10 @@ def text_answers_query(question: Question, responses: list[Response], search: st
     )
     if search:
         query = query.where(Answer.text.ilike(f"%{_escape_like(search)}%", escape="\\"))
+    if sentiment:
+        candidates = list(db.session.execute(query.with_only_columns(Answer.id)).scalars())
+        labels = sentiment_of(candidates)
+        query = query.where(Answer.id.in_([i for i in candidates if labels.get(i, (0, ""))[1] == sentiment]))
     return query
 
 
@@ -122,7 +144,13 @@ def neutralise(value: object) -> object:
 
 def export_rows(survey: Survey, responses: list[Response]) -> list[list[object]]:
     """One header row, then one row per response: reference, when, channel, formats, then each answer."""
-    header: list[object] = ["Reference", "Submitted (UTC)", "Channel", "Formats", *(q.prompt for q in survey.questions)]
+    header: list[object] = ["Reference", "Submitted (UTC)", "Channel", "Formats"]
+    for question in survey.questions:
+        header.append(question.prompt)
+        if question.kind.is_text:
+            header.append(f"{question.prompt} (sentiment)")
+    text_ids = [a.id for r in responses for a in r.answers if a.question.kind.is_text]
+    labels = sentiment_of(text_ids)
     rows = [header]
     for response in responses:
         row: list[object] = [
@@ -134,6 +162,8 @@ def export_rows(survey: Survey, responses: list[Response]) -> list[list[object]]
         for question in survey.questions:
             answer = response.answer_for(question.id)
             row.append(answer.display if answer else "")
+            if question.kind.is_text:
+                row.append(labels.get(answer.id, (0, ""))[1] if answer else "")
         rows.append(row)
     return [[neutralise(cell) for cell in row] for row in rows]
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from engage import audit
 from engage.extensions import db
+from engage.insights.models import SENTIMENT_LABELS
 from engage.surveys import bp, importing, results
 from engage.surveys.demo import ATTRIBUTION
 from engage.surveys.manage import managed_survey
@@ -70,10 +71,19 @@ def text_answers(survey_id: int, question_id: int) -> str:
         abort(404)
     filters = filters_from_request(survey)
     search = request.args.get("q", "").strip()[:200]
+    wanted = request.args.get("sentiment", "")
+    wanted = wanted if wanted in SENTIMENT_LABELS else ""
     responses = results.matching_responses(survey, filters)
-    page = db.paginate(results.text_answers_query(question, responses, search), per_page=25, error_out=False)
+    page = db.paginate(results.text_answers_query(question, responses, search, wanted), per_page=25, error_out=False)
     return render_template(
-        "surveys/manage/text_answers.html", survey=survey, question=question, page=page, search=search
+        "surveys/manage/text_answers.html",
+        survey=survey,
+        question=question,
+        page=page,
+        search=search,
+        wanted=wanted,
+        sentiment=results.sentiment_of([a.id for a in page.items]),
+        labels=SENTIMENT_LABELS,
     )
 
 
