@@ -46,9 +46,7 @@ def _run_form(programme: Programme) -> RunForm:
 @bp.route("/<slug>", methods=["GET", "POST"])
 def programme_runs(slug: str) -> str | HttpResponse:
     """A programme's analyses, and the form to start one."""
-    programme = programmes.programme_by_slug(slug)
-    if programme is None:
-        abort(404)
+    programme = programmes.programme_or_404(slug)
     require_manager(programme)
     form = _run_form(programme)
     if form.validate_on_submit():

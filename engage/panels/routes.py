@@ -25,14 +25,6 @@ from engage.panels.forms import (
 )
 from engage.panels.models import Comment, Draft, DraftSection, MemberRole, Membership, Outcome, Panel, PanelKind, Stance
 from engage.programmes import services as programmes
-from engage.programmes.models import Programme
-
-
-def _programme(slug: str) -> Programme:
-    programme = programmes.programme_by_slug(slug)
-    if programme is None:
-        abort(404)
-    return programme
 
 
 def panel_for_manager(panel_id: int) -> Panel:
@@ -80,7 +72,7 @@ def index() -> str:
 @bp.route("/programme/<slug>", methods=["GET", "POST"])
 def programme_panels(slug: str) -> str | HttpResponse:
     """A programme's panels and drafts, with forms to start either."""
-    programme = _programme(slug)
+    programme = programmes.programme_or_404(slug)
     require_manager(programme)
     panel_form, draft_form = PanelForm(prefix="panel"), DraftForm(prefix="draft")
     if request.form.get("form") == "panel" and panel_form.validate_on_submit():

@@ -15,15 +15,8 @@ from engage.surveys.building import surveys_for
 from engage.surveys.models import SurveyStatus
 
 
-def _programme_or_404(slug: str) -> Programme:
-    programme = services.programme_by_slug(slug)
-    if programme is None:
-        abort(404)
-    return programme
-
-
 def _managed_programme(slug: str) -> Programme:
-    programme = _programme_or_404(slug)
+    programme = services.programme_or_404(slug)
     require_manager(programme)
     return programme
 
@@ -45,7 +38,7 @@ def dashboard() -> str:
 @bp.route("/<slug>")
 def show(slug: str) -> str:
     """A programme's public page with its current core offer."""
-    programme = _programme_or_404(slug)
+    programme = services.programme_or_404(slug)
     manager = can_manage(current_user, programme)
     surveys = [s for s in surveys_for(programme) if manager or s.status != SurveyStatus.DRAFT]
     return render_template("programmes/show.html", programme=programme, can_manage=manager, surveys=surveys)
@@ -54,7 +47,7 @@ def show(slug: str) -> str:
 @bp.route("/<slug>/history")
 def history(slug: str) -> str:
     """Every change to the programme's core offer: what, when, by whom and why."""
-    programme = _programme_or_404(slug)
+    programme = services.programme_or_404(slug)
     page = db.paginate(services.history_query(programme), per_page=20, error_out=False)
     return render_template("programmes/history.html", programme=programme, page=page)
 

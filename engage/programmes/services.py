@@ -42,8 +42,9 @@ def programmes_for(user: User) -> list[Programme]:
     return [programme for programme in all_programmes() if user in programme.people]
 
 
-def programme_by_slug(slug: str) -> Programme | None:
-    return db.session.execute(select(Programme).where(Programme.slug == slug)).scalar_one_or_none()
+def programme_or_404(slug: str) -> Programme:
+    """The programme with this slug, or a 404 for the view that asked."""
+    return db.first_or_404(select(Programme).where(Programme.slug == slug))
 
 
 def create_programme(actor: User, *, title: str, area: str, summary: str) -> Programme:

@@ -45,9 +45,7 @@ def _survey_form(programme: Programme, survey: Survey | None = None) -> SurveyFo
 @bp.route("/manage/new", methods=["GET", "POST"])
 def new_survey() -> str | HttpResponse:
     """Create a draft survey in a programme."""
-    programme = programmes.programme_by_slug(request.args.get("programme", ""))
-    if programme is None:
-        abort(404)
+    programme = programmes.programme_or_404(request.args.get("programme", ""))
     require_manager(programme)
     form = _survey_form(programme)
     if form.validate_on_submit():
