@@ -238,3 +238,18 @@ def test_a_panel_only_survey_is_answered_only_by_that_panels_members(
     auth.login(member)
     assert client.get(f"/surveys/{slug}").status_code == 200
     assert client.post(f"/surveys/{slug}/start").status_code == 302
+
+
+def test_easy_read_wording_is_checked_and_warned_about(
+    app: Flask, client: FlaskClient, lead_and_programme: Programme
+) -> None:
+    survey_id = _create(client, lead_and_programme)
+    mismatched = QUESTION | {"easy_read_prompt": "How did you first get in touch?", "easy_read_options": "Phone\nGP"}
+    html = client.post(f"/surveys/manage/{survey_id}/questions/new", data=mismatched).get_data(as_text=True)
+    assert "Give one easy read option for each of the 3 options" in html
+    long = "This sentence is far too long for easy read because it goes on and on with many more words than fifteen."
+    client.post(f"/surveys/manage/{survey_id}/questions/new", data=QUESTION | {"easy_read_prompt": long})
+    client.post(f"/surveys/manage/{survey_id}/questions/new", data={"kind": "short_text", "prompt": "Which team?"})
+    overview = client.get(f"/surveys/manage/{survey_id}").get_data(as_text=True)
+    assert "Question 1: a sentence has more than 15 words" in overview
+    assert "Question 2 has no easy read words" in overview and "no easy read introduction" in overview

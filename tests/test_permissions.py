@@ -82,6 +82,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("surveys.save", "GET"): (SURVEY + "/save", NO_DRAFT),
     ("surveys.save", "POST"): (SURVEY + "/save", NO_DRAFT),
     ("surveys.email_resume", "POST"): (SURVEY + "/save/email", NO_DRAFT),
+    ("surveys.switch_format", "POST"): (SURVEY + "/format", NO_DRAFT),
     ("surveys.resume", "GET"): (SURVEY + "/resume", EVERYONE_200),
     ("surveys.resume", "POST"): (SURVEY + "/resume", EVERYONE_200),
     ("surveys.resume_link", "GET"): (SURVEY + "/resume/NOTAREALCODE", {"*": 404}),

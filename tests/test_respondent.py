@@ -312,3 +312,28 @@ def test_the_resume_link_can_be_emailed_and_the_address_is_not_kept_with_answers
         message = db.session.execute(select(OutboxMessage)).scalar_one()
         assert message.to_email == "me@example.org" and code.replace("-", "") in message.body
         assert answering.contact_for(db.session.execute(select(Response)).scalar_one()) is None
+
+
+def test_easy_read_can_be_chosen_and_switched_keeping_every_answer(
+    app: Flask, client: FlaskClient, survey: Survey
+) -> None:
+    q1, q2, _ = survey.questions
+    with app.app_context():
+        question = db.session.get(Question, q2.id)
+        question.easy_read_prompt, question.easy_read_options = "Was your care good?", ["Yes, good", "No, poor"]
+        db.session.commit()
+    client.post(f"/surveys/{survey.slug}/start", data={"format": "easy_read"})
+    page = client.get(f"/surveys/{survey.slug}/questions/{q1.id}").get_data(as_text=True)
+    assert "engage-easy-read" in page and "does not have easy read words yet" in page
+    answer(client, survey, q1.id, "Kind staff")
+    page = client.get(f"/surveys/{survey.slug}/questions/{q2.id}").get_data(as_text=True)
+    assert "Was your care good?" in page and "Yes, good" in page and 'value="Good"' in page
+    answer(client, survey, q2.id, "Good")
+    client.post(f"/surveys/{survey.slug}/format", data={"format": "standard", "question": str(q2.id)})
+    page = client.get(f"/surveys/{survey.slug}/questions/{q2.id}").get_data(as_text=True)
+    assert "How was your care?" in page and 'value="Good" checked' in page
+    client.post(f"/surveys/{survey.slug}/submit")
+    with app.app_context():
+        response = db.session.execute(select(Response)).scalar_one()
+        assert response.formats == "easy_read,standard"
+        assert {a.question_id: a.display for a in response.answers} == {q1.id: "Kind staff", q2.id: "Good"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -139,6 +140,14 @@ def _check_options(values: dict[str, Any]) -> None:
         values["options"] = []
     if kind == QuestionKind.SCALE and not values.get("scale_min", 1) < values.get("scale_max", 5):
         raise BuilderError("The top of the scale must be higher than the bottom")
+    easy = values.get("easy_read_options") or []
+    if easy and kind.is_choice:
+        expected = Question(kind=kind, options=values["options"], scale_min=values.get("scale_min", 1),
+                            scale_max=values.get("scale_max", 5)).choices()  # fmt: skip
+        if len(easy) != len(expected):
+            raise BuilderError(f"Give one easy read option for each of the {len(expected)} options, in the same order")
+    elif easy:
+        values["easy_read_options"] = []
 
 
 def add_question(actor: User, survey: Survey, values: dict[str, Any]) -> Question:
@@ -267,3 +276,27 @@ def add_equality_set(actor: User, survey: Survey) -> int:
     audit.record(actor.id, "equality_set_added", survey, f"questions={added}")
     db.session.commit()
     return added
+
+
+EASY_READ_MAX_WORDS = 15
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def long_sentences(text: str) -> list[str]:
+    """Sentences (or lines) of the text longer than easy read guidance allows."""
+    return [s for s in _SENTENCE.split(text or "") if len(s.split()) > EASY_READ_MAX_WORDS]
+
+
+def easy_read_warnings(survey: Survey) -> list[str]:
+    """What is missing or too long in the survey's easy read version, question by question."""
+    warnings = []
+    if not survey.easy_read_introduction:
+        warnings.append("The survey has no easy read introduction")
+    elif long_sentences(survey.easy_read_introduction):
+        warnings.append(f"Easy read introduction: a sentence has more than {EASY_READ_MAX_WORDS} words")
+    for number, question in enumerate(survey.questions, start=1):
+        if not question.easy_read_prompt:
+            warnings.append(f"Question {number} has no easy read words")
+        elif long_sentences(question.easy_read_prompt) or long_sentences(question.easy_read_hint):
+            warnings.append(f"Question {number}: a sentence has more than {EASY_READ_MAX_WORDS} words")
+    return warnings

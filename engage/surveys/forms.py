@@ -27,8 +27,9 @@ from engage.forms import required as needed
 from engage.surveys.models import KIND_LABELS, Question, QuestionKind
 
 
-def answer_form(question: Question, **kwargs: Any) -> FlaskForm:
-    """A form with one field, `answer`, shaped by the question's kind, limits and required flag."""
+def answer_form(question: Question, easy: bool = False, **kwargs: Any) -> FlaskForm:
+    """A form with one field, `answer`, shaped by the question's kind, limits, required flag and format."""
+    prompt, hint = question.wording(easy)
     presence: list[Any] = [InputRequired(message=_missing_message(question))] if question.required else [Optional()]
     field: Field
     if question.kind.is_text:
@@ -36,16 +37,16 @@ def answer_form(question: Question, **kwargs: Any) -> FlaskForm:
             max=question.max_length, message=f"Your answer must be {question.max_length:,} characters or fewer"
         )
         cls = TextAreaField if question.kind == QuestionKind.LONG_TEXT else StringField
-        field = cls(question.prompt, description=question.hint, filters=[strip], validators=[*presence, limit])
+        field = cls(prompt, description=hint, filters=[strip], validators=[*presence, limit])
     elif question.kind == QuestionKind.MULTIPLE:
         field = MultiCheckboxField(
-            question.prompt, description=question.hint, choices=options(question.choice_labels()), validators=presence
+            prompt, description=hint, choices=options(question.choice_labels(easy)), validators=presence
         )
     else:
         field = RadioField(
-            question.prompt,
-            description=question.hint,
-            choices=options(question.choice_labels()),
+            prompt,
+            description=hint,
+            choices=options(question.choice_labels(easy)),
             validators=presence,
             invalid_choice_message=NOT_OFFERED,
         )
@@ -70,6 +71,18 @@ class ResumeForm(FlaskForm):
         description="The 12-letter code you were given, for example ABCD-EFGH-JKMN.",
         filters=[strip],
         validators=[needed("Enter your resume code"), too_long(40, "The resume code")],
+    )
+
+
+class FormatForm(FlaskForm):
+    format = RadioField(
+        "How would you like to answer?",
+        choices=options(
+            [("standard", "Standard"), ("easy_read", "Easy read: short sentences and pictures, in larger text")]
+        ),
+        default="standard",
+        validators=[needed("Choose a format")],
+        invalid_choice_message=NOT_OFFERED,
     )
 
 
@@ -144,6 +157,12 @@ class SurveyForm(FlaskForm):
         ],
     )
 
+    easy_read_introduction = TextAreaField(
+        "Easy read introduction (optional)",
+        description="Short sentences, one idea per line, 15 words or fewer each.",
+        filters=[strip],
+        validators=[too_long(4000, "The easy read introduction")],
+    )
     audience = SelectField(
         "Who can answer?",
         description="A panel-only survey asks people to sign in, and only that panel's members can answer.",
@@ -153,8 +172,20 @@ class SurveyForm(FlaskForm):
     )
 
     def fields_dict(self) -> dict[str, Any]:
-        names = ("title", "introduction", "privacy_text", "opens_at", "closes_at", "resume_days")
-        return {name: getattr(self, name).data for name in names} | {"panel_id": self.audience.data or None}
+        names = (
+            "title",
+            "introduction",
+            "privacy_text",
+            "opens_at",
+            "closes_at",
+            "resume_days",
+            "easy_read_introduction",
+        )
+        values = {name: getattr(self, name).data for name in names}
+        return values | {
+            "easy_read_introduction": values["easy_read_introduction"] or "",
+            "panel_id": self.audience.data or None,
+        }
 
 
 class QuestionForm(FlaskForm):
@@ -208,6 +239,21 @@ class QuestionForm(FlaskForm):
         filters=[strip],
         validators=[too_long(1000, "The content warning")],
     )
+    easy_read_prompt = TextAreaField(
+        "Easy read question (optional)",
+        description="Short sentences, one idea per line, 15 words or fewer each.",
+        filters=[strip],
+        validators=[too_long(1000, "The easy read question")],
+    )
+    easy_read_hint = TextAreaField(
+        "Easy read hint (optional)", filters=[strip], validators=[too_long(1000, "The easy read hint")]
+    )
+    easy_read_options = TextAreaField(
+        "Easy read options (optional)",
+        description="One per line, in the same order as the options (for scales, one per point; for yes or no, two).",
+        filters=[strip],
+        validators=[too_long(4000, "The easy read options")],
+    )
     show_if_question_id = SelectField(
         "Show this question only if the answer to", coerce=int, default=0, invalid_choice_message=NOT_OFFERED
     )
@@ -239,6 +285,11 @@ class QuestionForm(FlaskForm):
             "content_warning": self.content_warning.data or "",
             "show_if_question_id": self.show_if_question_id.data or None,
             "show_if_values": [v.strip() for v in (self.show_if_values.data or "").split("|") if v.strip()],
+            "easy_read_prompt": self.easy_read_prompt.data or "",
+            "easy_read_hint": self.easy_read_hint.data or "",
+            "easy_read_options": [
+                line.strip() for line in (self.easy_read_options.data or "").splitlines() if line.strip()
+            ],
         }
 
 

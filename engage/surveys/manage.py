@@ -65,7 +65,11 @@ def overview(survey_id: int) -> str:
     survey = managed_survey(survey_id)
     form = StatusForm(data={"status": survey.status.value})
     return render_template(
-        "surveys/manage/overview.html", survey=survey, status_form=form, submitted=building.submitted_count(survey)
+        "surveys/manage/overview.html",
+        survey=survey,
+        status_form=form,
+        submitted=building.submitted_count(survey),
+        easy_read_warnings=building.easy_read_warnings(survey),
     )
 
 
@@ -99,7 +103,11 @@ def set_status(survey_id: int) -> str | HttpResponse:
             flash(f"The survey is now {survey.status.value}.")
             return redirect(url_for("surveys.overview", survey_id=survey.id))
     return render_template(
-        "surveys/manage/overview.html", survey=survey, status_form=form, submitted=building.submitted_count(survey)
+        "surveys/manage/overview.html",
+        survey=survey,
+        status_form=form,
+        submitted=building.submitted_count(survey),
+        easy_read_warnings=building.easy_read_warnings(survey),
     )
 
 
@@ -128,6 +136,9 @@ def _question_form(survey: Survey, question: Question | None) -> QuestionForm:
                 "content_warning": question.content_warning,
                 "show_if_question_id": question.show_if_question_id or 0,
                 "show_if_values": " | ".join(question.show_if_values or []),
+                "easy_read_prompt": question.easy_read_prompt,
+                "easy_read_hint": question.easy_read_hint,
+                "easy_read_options": "\n".join(question.easy_read_options or []),
             }
         )
     else:

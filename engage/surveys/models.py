@@ -142,8 +142,24 @@ class Question(db.Model):
             return [str(n) for n in range(self.scale_min, self.scale_max + 1)]
         return list(self.options or [])
 
-    def choice_labels(self) -> list[tuple[str, str]]:
-        """(value, text shown) pairs; scale ends carry their labels."""
+    def wording(self, easy: bool) -> tuple[str, str]:
+        """The question and hint in the chosen format, falling back to the standard words."""
+        if easy and self.easy_read_prompt:
+            return self.easy_read_prompt, self.easy_read_hint
+        return self.prompt, self.hint
+
+    def choice_labels(self, easy: bool = False) -> list[tuple[str, str]]:
+        """(value, text shown) pairs; scale ends carry their labels; easy read words where written.
+
+        The values are always the standard options, so every format adds to one dataset.
+        """
+        standard = self._standard_labels()
+        easy_words = self.easy_read_options or []
+        if easy and len(easy_words) == len(standard):
+            return [(value, words) for (value, _), words in zip(standard, easy_words, strict=True)]
+        return standard
+
+    def _standard_labels(self) -> list[tuple[str, str]]:
         labels = []
         for value in self.choices():
             text = value

@@ -14,8 +14,8 @@ from engage.extensions import db
 from engage.panels.models import Panel
 from engage.panels.services import is_member
 from engage.surveys import answering, bp
-from engage.surveys.forms import ContactForm, ResumeEmailForm, ResumeForm, answer_form
-from engage.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
+from engage.surveys.forms import ContactForm, FormatForm, ResumeEmailForm, ResumeForm, answer_form
+from engage.surveys.models import Format, Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
 from engage.timeutil import utcnow
 
 
@@ -75,6 +75,7 @@ def start(slug: str) -> str:
         response=response,
         expired=request.args.get("expired") == "1",
         closed_reason=None if survey.is_open else closed_message(survey),
+        format_form=FormatForm(),
         question_count=len(survey.questions),
     )
 
@@ -86,7 +87,9 @@ def begin(slug: str) -> HttpResponse:
     if not survey.is_open:
         return redirect(url_for("surveys.start", slug=slug))
     answering.purge_expired()
-    response, token = answering.start_response(survey)
+    form = FormatForm()
+    chosen = Format(form.format.data) if form.validate_on_submit() else Format.STANDARD
+    response, token = answering.start_response(survey, chosen)
     _remember(survey, token)
     first = answering.next_question(survey, response, None)
     return redirect(
@@ -111,7 +114,8 @@ def question(slug: str, question_id: int) -> str | HttpResponse:
         if existing
         else {}
     )
-    form = answer_form(question, data=data)
+    easy = response.current_format == Format.EASY_READ
+    form = answer_form(question, easy=easy, data=data)
     if form.validate_on_submit():
         if not survey.is_open:
             # Keep what they typed on the page, and say why it was not saved.
@@ -148,7 +152,22 @@ def question(slug: str, question_id: int) -> str | HttpResponse:
         progress=_progress(survey, response, question),
         back=back,
         returning=request.args.get("return") == "check",
+        easy=easy,
     )
+
+
+@bp.route("/<slug>/format", methods=["POST"])
+def switch_format(slug: str) -> HttpResponse:
+    """Change between standard and easy read at any point; every answer so far is kept."""
+    survey = _survey(slug)
+    response = _in_progress(survey)
+    form = FormatForm()
+    if form.validate_on_submit():
+        answering.use_format(response, Format(form.format.data))
+    question_id = request.form.get("question", "")
+    if question_id.isdigit() and any(q.id == int(question_id) for q in survey.questions):
+        return redirect(url_for("surveys.question", slug=slug, question_id=int(question_id)))
+    return redirect(url_for("surveys.check", slug=slug))
 
 
 def _choice_data(question: Question, choices: list[str]) -> Any:
