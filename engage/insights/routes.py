@@ -147,17 +147,9 @@ def export(run_id: int, kind: str) -> HttpResponse:
                 redact(assignment.text),
             ]
         )
-    rows = [[results.neutralise(cell) for cell in row] for row in rows]
-    if kind == "csv":
-        body, mimetype = results.to_csv(rows), "text/csv; charset=utf-8"
-    else:
-        body = results.to_xlsx(rows, "Themes")
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     audit.record(current_user.id, "themes_exported", run, f"format={kind}")
     db.session.commit()
-    return HttpResponse(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="themes-{run.id}.{kind}"'}
-    )
+    return results.download(rows, kind, f"themes-{run.id}", "Themes")
 
 
 def _breakdowns(theme: Theme) -> list[tuple[str, list[tuple[str, int]]]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -14,7 +12,6 @@ from engage.auth.models import User
 from engage.extensions import db
 from engage.panels.models import ADJUSTMENTS, Draft, InvolvementRecord, Meeting, Panel
 from engage.panels.services import PanelError
-from engage.surveys.results import neutralise
 
 
 @dataclass
@@ -120,18 +117,15 @@ def totals(records: list[InvolvementRecord]) -> Totals:
     return total
 
 
-def finance_csv(records: list[InvolvementRecord]) -> bytes:
+def finance_rows(records: list[InvolvementRecord]) -> list[list[object]]:
     """One row per record, for the finance team (amounts in pounds)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        ["Date", "Member", "Activity", "Minutes", "Payment £", "Voucher £", "Expenses £", "Declined payment"]
-    )
+    header: list[object] = ["Date", "Member", "Activity", "Minutes", "Payment £", "Voucher £", "Expenses £"]
+    rows = [[*header, "Declined payment"]]
     for r in records:
-        writer.writerow(
-            [neutralise(v) for v in (
+        rows.append(
+            [
                 r.day.isoformat(), r.user.name, r.activity, r.minutes, f"{r.payment_pence / 100:.2f}",
                 f"{r.voucher_pence / 100:.2f}", f"{r.expenses_pence / 100:.2f}", "yes" if r.declined_payment else "no",
-            )]
+            ]
         )  # fmt: skip
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return rows

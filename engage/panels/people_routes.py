@@ -15,6 +15,7 @@ from engage.panels.forms import ApplyForm, InviteForm, InvolvementForm, JoinForm
 from engage.panels.models import ADJUSTMENTS, Application, Meeting, Panel
 from engage.panels.routes import panel_for_manager
 from engage.panels.services import PanelError, drafts_for
+from engage.surveys.results import download
 
 
 @bp.route("/<int:panel_id>/invite", methods=["GET", "POST"])
@@ -177,12 +178,7 @@ def involvement(panel_id: int) -> str | HttpResponse:
 def involvement_csv(panel_id: int) -> HttpResponse:
     """Involvement records for finance, as CSV."""
     panel = panel_for_manager(panel_id)
-    body = meetings.finance_csv(meetings.records_of_panel(panel))
-    return HttpResponse(
-        body,
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="involvement-{panel.id}.csv"'},
-    )
+    return download(meetings.finance_rows(meetings.records_of_panel(panel)), "csv", f"involvement-{panel.id}")
 
 
 @bp.route("/my-involvement")

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response as HttpResponse
 
 from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, ThemeAssignment
@@ -166,6 +167,17 @@ def export_rows(survey: Survey, responses: list[Response]) -> list[list[object]]
                 row.append(labels.get(answer.id, (0, ""))[1] if answer else "")
         rows.append(row)
     return [[neutralise(cell) for cell in row] for row in rows]
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(rows: list[list[object]], kind: str, filename: str, sheet: str = "Responses") -> HttpResponse:
+    """Rows as a CSV or Excel attachment, every cell neutralised so no spreadsheet runs it as a formula."""
+    safe = [[neutralise(cell) for cell in row] for row in rows]
+    body, mimetype = (to_csv(safe), "text/csv; charset=utf-8") if kind == "csv" else (to_xlsx(safe, sheet), XLSX)
+    disposition = f'attachment; filename="{filename}.{kind}"'
+    return HttpResponse(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
 
 
 def to_csv(rows: list[list[object]]) -> bytes:

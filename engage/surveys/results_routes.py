@@ -92,18 +92,9 @@ def export(survey_id: int, kind: str) -> HttpResponse:
     """Download responses (with the current filters) as CSV or Excel."""
     survey = managed_survey(survey_id)
     rows = results.export_rows(survey, results.matching_responses(survey, filters_from_request(survey)))
-    if kind == "csv":
-        body, mimetype = results.to_csv(rows), "text/csv; charset=utf-8"
-    else:
-        body = results.to_xlsx(rows, survey.title)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     audit.record(current_user.id, "responses_exported", survey, f"format={kind} rows={len(rows) - 1}")
     db.session.commit()
-    return HttpResponse(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{survey.slug}-responses.{kind}"'},
-    )
+    return results.download(rows, kind, f"{survey.slug}-responses", survey.title)
 
 
 @bp.route("/manage/<int:survey_id>/import", methods=["GET", "POST"])
