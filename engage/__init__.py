@@ -22,7 +22,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     from engage import config
+    from engage.media.storage import EngageRequest
 
+    app.request_class = EngageRequest
     config.load(app, test_config)
     if app.config["PROXY_COUNT"]:
         n = int(app.config["PROXY_COUNT"])
@@ -69,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
     from engage import audit  # noqa: F401
     from engage.auth import models as auth_models  # noqa: F401
     from engage.insights import models as insight_models  # noqa: F401
+    from engage.media import models as media_models  # noqa: F401
     from engage.notify import models as notify_models  # noqa: F401
     from engage.panels import models as panel_models  # noqa: F401
     from engage.programmes import models as programme_models  # noqa: F401
@@ -78,10 +81,11 @@ def _init_extensions(app: Flask) -> None:
 
 # Modules whose import attaches views to their package's blueprint.
 VIEW_MODULES = (
-    "admin.routes", "auth.routes", "insights.routes", "pages.routes", "panels.routes", "panels.people_routes",
-    "programmes.routes", "safeguarding.routes", "surveys.manage", "surveys.results_routes", "surveys.routes",
+    "admin.routes", "auth.routes", "insights.routes", "media.routes", "pages.routes", "panels.routes",
+    "panels.people_routes", "programmes.routes", "safeguarding.routes", "surveys.manage", "surveys.formats_routes",
+    "surveys.results_routes", "surveys.routes",
 )  # fmt: skip
-BLUEPRINTS = ("pages", "auth", "programmes", "admin", "surveys", "safeguarding", "insights", "panels")
+BLUEPRINTS = ("pages", "auth", "programmes", "admin", "surveys", "safeguarding", "insights", "panels", "media")
 
 
 def _register_blueprints(app: Flask) -> None:

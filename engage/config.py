@@ -29,6 +29,12 @@ DEFAULTS: dict[str, Any] = {
     "PERMANENT_SESSION_LIFETIME": 8 * 60 * 60,
     "WTF_CSRF_TIME_LIMIT": 8 * 60 * 60,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # BSL videos (questions and answers) may be larger; they are stored in UPLOAD_DIR (default instance/uploads).
+    "VIDEO_MAX_BYTES": 100 * 1024 * 1024,
+    "UPLOAD_DIR": "",
+    # Hosts of the organisation's own media servers, from which BSL videos may be linked, for example
+    # "media.example.nhs.uk". Each is added to the Content-Security-Policy's media-src.
+    "MEDIA_HOSTS": [],
     # Failed logins per email address allowed in the throttle window before sign-in is paused.
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_THROTTLE_SECONDS": 15 * 60,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from engage.extensions import db
+from engage.media.storage import describe_size, takes_video
 
 MESSAGES = {
     400: ("Sorry, there is a problem with that request", "Go back, check what you entered and try again."),
@@ -37,8 +38,19 @@ def handle_http(error: HTTPException) -> tuple[str, int]:
     status = error.code or 500
     if status >= 500:
         return handle_server_error(error)
+    if status in (400, 413) and takes_video(request.endpoint):
+        return render_error(status, *_video_message(status))
     title, body = MESSAGES.get(status, MESSAGES[400])
     return render_error(status, title, body)
+
+
+def _video_message(status: int) -> tuple[str, str]:
+    """A video upload that was too large or did not arrive whole: nothing of it was kept."""
+    saved = "Your other answers are saved. Go back to try again, or type your answer instead."
+    if status == 413:
+        limit = describe_size(int(current_app.config["VIDEO_MAX_BYTES"]))
+        return "That video is too large", f"Videos must be smaller than {limit}. {saved}"
+    return "Your video did not arrive", f"The upload stopped before it finished, so nothing was kept. {saved}"
 
 
 def handle_csrf(error: CSRFError) -> tuple[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -31,8 +32,8 @@ from engage.panels.models import (
 )
 from engage.programmes.models import CoreOfferComponent, Programme
 from engage.safeguarding.models import SafeguardingFlag
-from engage.surveys import answering
-from engage.surveys.models import Question, QuestionKind, Survey, SurveyStatus
+from engage.surveys import answering, formats
+from engage.surveys.models import Format, Question, QuestionKind, Survey, SurveyStatus
 from engage.timeutil import utcnow
 
 PASSWORD = "correct horse battery"
@@ -74,6 +75,8 @@ def app_config(tmp_path: Path) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{tmp_path / 'test.sqlite'}",
         "DEMO_PASSWORD": "demo password for tests",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "VIDEO_MAX_BYTES": 1024 * 1024,
     }
 
 
@@ -228,6 +231,27 @@ def make_flag(app: Flask) -> Callable[[Survey], int]:
             answering.save_answer(response, live.questions[0], text="There is no point going on like this.")
             answering.submit(response)
             return db.session.execute(select(SafeguardingFlag.id)).scalars().first()
+
+    return make
+
+
+# The first bytes of real files: enough for the content checks (the browser tests use real videos).
+WEBM = b"\x1aE\xdf\xa3\x9fB\x86\x81\x01B\xf7\x81\x01B\xf2\x81\x04B\xf3\x81\x08B\x82\x84webm" + bytes(4000)
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(4000)
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(500)
+
+
+@pytest.fixture
+def make_bsl_answer(app: Flask) -> Callable[[Survey], tuple[int, str]]:
+    """A submitted response whose first answer is a BSL video; returns (answer id, the video's stored name)."""
+
+    def make(survey: Survey) -> tuple[int, str]:
+        with app.app_context():
+            live = db.session.get(Survey, survey.id)
+            response, _ = answering.start_response(live, Format.BSL)
+            answer = formats.save_video_answer(response, live.questions[0], io.BytesIO(WEBM))
+            answering.submit(response)
+            return answer.id, answer.video.stored_name
 
     return make
 

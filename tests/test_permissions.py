@@ -104,6 +104,18 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("surveys.delete_question", "POST"): (MANAGE + "/questions/{spare_question}/delete", LEAD_REDIRECT),
     ("surveys.add_equality", "POST"): (MANAGE + "/equality", LEAD_REDIRECT),
     ("surveys.results_page", "GET"): (MANAGE + "/results", LEAD_OF_PROGRAMME),
+    ("surveys.survey_formats", "GET"): (MANAGE + "/formats", LEAD_OF_PROGRAMME),
+    ("surveys.survey_formats", "POST"): (MANAGE + "/formats", LEAD_REDIRECT),
+    ("surveys.question_formats", "GET"): (MANAGE + "/questions/{question}/formats", LEAD_OF_PROGRAMME),
+    ("surveys.question_formats", "POST"): (MANAGE + "/questions/{question}/formats", LEAD_REDIRECT),
+    ("surveys.bsl_answers", "GET"): (MANAGE + "/bsl-answers", LEAD_OF_PROGRAMME),
+    ("surveys.interpret", "GET"): (MANAGE + "/bsl-answers/{bsl_answer}", LEAD_OF_PROGRAMME),
+    ("surveys.interpret", "POST"): (MANAGE + "/bsl-answers/{bsl_answer}", LEAD_OF_PROGRAMME),
+    ("surveys.enter", "GET"): (MANAGE + "/enter", LEAD_OF_PROGRAMME),
+    ("surveys.enter", "POST"): (MANAGE + "/enter", LEAD_OF_PROGRAMME),
+    ("surveys.printable", "GET"): (SURVEY + "/print", EVERYONE_200),
+    # A resident's BSL answer: only the programme's leads may watch it.
+    ("media.serve", "GET"): ("/media/{bsl_video}", LEAD_OF_PROGRAMME),
     ("surveys.text_answers", "GET"): (MANAGE + "/results/{question}", LEAD_OF_PROGRAMME),
     ("surveys.export", "GET"): (MANAGE + "/export.csv", LEAD_OF_PROGRAMME),
     ("surveys.import_upload", "GET"): (MANAGE + "/import", LEAD_OF_PROGRAMME),
@@ -196,6 +208,7 @@ def world(
     make_flag: Callable[..., int],
     make_run: Callable[..., tuple[int, int]],
     make_review: Callable[..., dict[str, int]],
+    make_bsl_answer: Callable[..., tuple[int, str]],
 ) -> dict[str, Any]:
     users = {
         "resident": make_user(Role.RESIDENT),
@@ -210,7 +223,10 @@ def world(
     survey = make_survey(programme)
     run, theme = make_run(programme, survey)
     review = make_review(programme, users["member"])
+    bsl_answer, bsl_video = make_bsl_answer(survey)
     return {
+        "bsl_answer": bsl_answer,
+        "bsl_video": bsl_video,
         "review": review,
         "users": users,
         "programme": programme,
@@ -231,7 +247,8 @@ def test_each_role_gets_the_expected_status_on_every_route(
     ids = {"slug": programme.slug, "component": programme.components[0].id if programme.components else 0}
     ids |= {"user": target.id, "programme": programme.id, "survey": survey.id, "survey_slug": survey.slug}
     ids |= {"question": survey.questions[0].id, "spare_question": survey.questions[-1].id, "flag": world["flag"]}
-    ids |= {"run": world["run"], "theme": world["theme"]} | world["review"]
+    ids |= {"run": world["run"], "theme": world["theme"], "bsl_answer": world["bsl_answer"]}
+    ids |= {"bsl_video": world["bsl_video"]} | world["review"]
     if role != "anonymous":
         auth.login(world["users"][role])
     failures = []

@@ -283,11 +283,11 @@ def _finish_submission(response: Response, visible: set[int]) -> None:
     screen_answers(response)
 
 
-def screen_answers(response: Response) -> None:
-    """Raise a safeguarding flag for each free-text answer the screen thinks may disclose risk."""
+def screen_answers(response: Response, only: Answer | None = None) -> None:
+    """Raise a safeguarding flag for each free-text answer (or just `only`) the screen thinks may disclose risk."""
     from engage.safeguarding.services import raise_flag  # safeguarding's models import this package's
 
-    for answer in response.answers:
+    for answer in [only] if only is not None else response.answers:
         if answer.question.kind.is_text and answer.text:
             result = screen(answer.text)
             if result.flagged:

@@ -15,13 +15,14 @@ from engage.extensions import db
 from engage.programmes.models import Programme
 from engage.programmes.services import slugify
 from engage.surveys.equality import EQUALITY_SET
+from engage.surveys.formats import copy_bsl
 from engage.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
 
 RESERVED_SLUGS = {"manage", "new"}
 QUESTION_FIELDS = (
     "kind", "prompt", "hint", "required", "options", "scale_min", "scale_max", "scale_min_label",
     "scale_max_label", "max_length", "content_warning", "show_if_question_id", "show_if_values", "equality_key",
-    "easy_read_prompt", "easy_read_hint", "easy_read_options",
+    "easy_read_prompt", "easy_read_hint", "easy_read_options", "easy_read_image_id", "easy_read_image_alt",
 )  # fmt: skip
 
 
@@ -209,7 +210,7 @@ def _copy_question(source: Question, **changes: Any) -> Question:
     values["options"] = list(source.options or [])
     values["show_if_values"] = list(source.show_if_values or [])
     values["easy_read_options"] = list(source.easy_read_options or [])
-    return Question(**(values | changes))
+    return Question(**(values | changes), bsl=copy_bsl(source.bsl))
 
 
 def duplicate_question(actor: User, question: Question) -> Question:
@@ -237,6 +238,7 @@ def duplicate_survey(actor: User, survey: Survey) -> Survey:
         resume_days=survey.resume_days,
         audience=survey.audience,
         panel_id=survey.panel_id,
+        bsl=copy_bsl(survey.bsl),
     )
     db.session.add(copy)
     mapping: dict[int, Question] = {}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -20,17 +22,55 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-# Aliased: QuestionForm has fields named `required` and `max_length`, which would shadow the helpers.
 from engage.forms import NOT_OFFERED, MultiCheckboxField, email_format, options, strip
 from engage.forms import max_length as too_long
 from engage.forms import required as needed
+
+# Aliased: QuestionForm has fields named `required` and `max_length`, which would shadow the helpers.
+from engage.media.storage import describe_size
 from engage.surveys.models import KIND_LABELS, Question, QuestionKind
 
 
-def answer_form(question: Question, easy: bool = False, **kwargs: Any) -> FlaskForm:
-    """A form with one field, `answer`, shaped by the question's kind, limits, required flag and format."""
+def answer_form(
+    question: Question, easy: bool = False, bsl: bool = False, has_video: bool = False, **kwargs: Any
+) -> FlaskForm:
+    """A form with one field, `answer`, shaped by the question's kind, limits, required flag and format.
+
+    In the BSL format a free-text question also takes a video of the answer instead of typing
+    (`has_video`: one was sent before, so a required question is already answered).
+    """
+    if not (bsl and question.kind.is_text):
+
+        class AnswerForm(FlaskForm):
+            answer = answer_field(question, easy)
+
+        return AnswerForm(**kwargs)
+
+    class VideoAnswerForm(FlaskForm):
+        answer = answer_field(question, easy, required=False)
+        video = FileField(
+            "Or upload a video of your answer in BSL",
+            description=f"An MP4 or WebM video, smaller than {describe_size(current_app.config['VIDEO_MAX_BYTES'])}.",
+        )
+
+        def validate(self, extra_validators: Any = None) -> bool:
+            valid = super().validate(extra_validators)
+            if self.answer.data and self.video.data:
+                self.video.errors = [*self.video.errors, "Type your answer or upload a video, not both"]
+                return False
+            if question.required and not (self.answer.data or self.video.data or has_video):
+                self.answer.errors = [*self.answer.errors, "Type your answer, or upload a video of it in BSL"]
+                return False
+            return valid
+
+    return VideoAnswerForm(**kwargs)
+
+
+def answer_field(question: Question, easy: bool = False, *, required: bool | None = None) -> Field:
+    """The unbound field for one question, as a respondent (or a lead entering paper) answers it."""
     prompt, hint = question.wording(easy)
-    presence: list[Any] = [InputRequired(message=_missing_message(question))] if question.required else [Optional()]
+    needs_answer = question.required if required is None else required
+    presence: list[Any] = [InputRequired(message=_missing_message(question))] if needs_answer else [Optional()]
     field: Field
     if question.kind.is_text:
         limit = Length(
@@ -50,11 +90,7 @@ def answer_form(question: Question, easy: bool = False, **kwargs: Any) -> FlaskF
             validators=presence,
             invalid_choice_message=NOT_OFFERED,
         )
-
-    class AnswerForm(FlaskForm):
-        answer = field
-
-    return AnswerForm(**kwargs)
+    return field
 
 
 def _missing_message(question: Question) -> str:
@@ -78,7 +114,11 @@ class FormatForm(FlaskForm):
     format = RadioField(
         "How would you like to answer?",
         choices=options(
-            [("standard", "Standard"), ("easy_read", "Easy read: short sentences and pictures, in larger text")]
+            [
+                ("standard", "Standard"),
+                ("easy_read", "Easy read: short sentences and pictures, in larger text"),
+                ("bsl", "British Sign Language (BSL): each question signed, and you can answer with a video"),
+            ]
         ),
         default="standard",
         validators=[needed("Choose a format")],
@@ -99,6 +139,10 @@ class ResumeEmailForm(FlaskForm):
 class ContactForm(FlaskForm):
     wants_updates = BooleanField("Tell me what changed because of what people said (“you said, we did”)")
     may_contact = BooleanField("You can contact me about my answers")
+    wants_interpreter = BooleanField(
+        "I would like a BSL interpreter to contact me",
+        description="You agree that we keep your contact details so that an interpreter can reach you.",
+    )
     name = StringField("Your name (optional)", filters=[strip], validators=[too_long(120, "Your name")])
     email = EmailField(
         "Email address",
@@ -115,7 +159,8 @@ class ContactForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         # Checked here because the email field's Optional() stops its own validators when it is blank.
-        if (self.wants_updates.data or self.may_contact.data) and not (self.email.data or self.phone.data):
+        consented = self.wants_updates.data or self.may_contact.data or self.wants_interpreter.data
+        if consented and not (self.email.data or self.phone.data):
             self.email.errors = [*self.email.errors, "Enter an email address or a phone number so we can reach you"]
             return False
         return valid
@@ -306,3 +351,118 @@ class StatusForm(FlaskForm):
         validators=[needed("Select a status")],
         invalid_choice_message=NOT_OFFERED,
     )
+
+
+class MediaForm(FlaskForm):
+    """A survey's BSL introduction video; QuestionMediaForm adds the question's easy read picture."""
+
+    video = FileField("BSL video", description="An MP4 or WebM file. Uploading a new one replaces the current video.")
+    video_url = StringField(
+        "Or link to the video on your organisation's media server",
+        description="An https:// address.",
+        filters=[strip],
+        validators=[too_long(500, "The link")],
+    )
+    captions = FileField("Captions (WebVTT)", description="A .vtt file, so people can turn captions on.")
+    transcript = TextAreaField(
+        "English transcript",
+        description="Shown beneath the video, word for word.",
+        filters=[strip],
+        validators=[too_long(4000, "The transcript")],
+    )
+    translated_by = StringField(
+        "Translated by",
+        description="The registered BSL translator's name and registration, for example NRCPD number.",
+        filters=[strip],
+        validators=[too_long(200, "Translated by")],
+    )
+    checked_by = StringField(
+        "Checked by",
+        description="A second registered translator or a Deaf BSL user who checked the video.",
+        filters=[strip],
+        validators=[too_long(200, "Checked by")],
+    )
+    remove_video = BooleanField("Remove the BSL video, captions and transcript")
+
+
+class QuestionMediaForm(MediaForm):
+    picture = FileField("Easy read picture", description="A PNG, JPEG or WebP picture, shown beside the words.")
+    picture_alt = StringField(
+        "Describe the picture",
+        description="For people who cannot see it, for example “A person talking to a nurse”.",
+        filters=[strip],
+        validators=[too_long(300, "The description")],
+    )
+    remove_picture = BooleanField("Remove the picture")
+
+
+class InterpretForm(FlaskForm):
+    text = TextAreaField(
+        "English interpretation",
+        description="What the person signed, in English. This is what search, themes and quotes use.",
+        filters=[strip],
+        validators=[needed("Enter the English interpretation"), too_long(10000, "The interpretation")],
+    )
+    interpreter = StringField(
+        "Interpreted by",
+        filters=[strip],
+        validators=[needed("Enter who interpreted the video"), too_long(200, "Interpreted by")],
+    )
+
+
+CHANNEL_CHOICES = [
+    ("paper", "Paper form"),
+    ("phone", "Phone call"),
+    ("event", "Drop-in or event"),
+]
+FORMAT_CHOICES = [("standard", "Standard"), ("easy_read", "Easy read"), ("bsl", "British Sign Language (BSL)")]
+
+
+def entry_form(survey: Any, **kwargs: Any) -> FlaskForm:
+    """The assisted entry form: how the response came in, then every question at once, named q<id>."""
+
+    class EntryForm(FlaskForm):
+        channel = RadioField(
+            "How did this response reach you?",
+            choices=options(CHANNEL_CHOICES),
+            default="paper",
+            validators=[needed("Select how the response reached you")],
+            invalid_choice_message=NOT_OFFERED,
+        )
+        formats = MultiCheckboxField(
+            "Which format did they use?", choices=options(FORMAT_CHOICES), default=["standard"]
+        )
+        paper_number = StringField(
+            "Paper form number (optional)",
+            description="Written on the form, so the same form is not entered twice.",
+            filters=[strip],
+            validators=[too_long(20, "The paper form number")],
+        )
+        helper = StringField(
+            "Who helped them answer (optional)",
+            description="For example, a peer supporter or an interpreter. Recorded only if they agreed.",
+            filters=[strip],
+            validators=[too_long(200, "Who helped")],
+        )
+        helper_consent = BooleanField("They agreed that we record who helped them")
+
+        def validate(self, extra_validators: Any = None) -> bool:
+            valid = super().validate(extra_validators)
+            if self.helper.data and not self.helper_consent.data:
+                self.helper_consent.errors = [
+                    *self.helper_consent.errors,
+                    "Confirm they agreed, or leave “who helped” blank",
+                ]
+                return False
+            if valid and not any(answer.data for _, answer in self.answer_fields()):
+                self.form_errors.append("Enter at least one answer: this response is empty")
+                return False
+            return valid
+
+        def answer_fields(self) -> list[tuple[Any, Field]]:
+            return [(question, self[f"q{question.id}"]) for question in survey.questions]
+
+    for question in survey.questions:
+        # Conditions are checked when the response is stored, so no question is required here.
+        setattr(EntryForm, f"q{question.id}", answer_field(question, required=False))
+    return EntryForm(**kwargs)

@@ -12,9 +12,9 @@ from engage.forms import options
 from engage.panels.services import panels_for
 from engage.programmes import services as programmes
 from engage.programmes.models import Programme
-from engage.surveys import bp, building
+from engage.surveys import bp, building, formats
 from engage.surveys.forms import QuestionForm, StatusForm, SurveyForm, answer_form
-from engage.surveys.models import Question, Survey, SurveyStatus
+from engage.surveys.models import Format, Question, Survey, SurveyStatus
 
 
 def managed_survey(survey_id: int) -> Survey:
@@ -24,7 +24,7 @@ def managed_survey(survey_id: int) -> Survey:
     return survey
 
 
-def _question(survey: Survey, question_id: int) -> Question:
+def question_of(survey: Survey, question_id: int) -> Question:
     question = next((q for q in survey.questions if q.id == question_id), None)
     if question is None:
         abort(404)
@@ -70,6 +70,7 @@ def overview(survey_id: int) -> str:
         status_form=form,
         submitted=building.submitted_count(survey),
         easy_read_warnings=building.easy_read_warnings(survey),
+        format_warnings=formats.format_warnings(survey),
     )
 
 
@@ -108,6 +109,7 @@ def set_status(survey_id: int) -> str | HttpResponse:
         status_form=form,
         submitted=building.submitted_count(survey),
         easy_read_warnings=building.easy_read_warnings(survey),
+        format_warnings=formats.format_warnings(survey),
     )
 
 
@@ -169,7 +171,7 @@ def new_question(survey_id: int) -> str | HttpResponse:
 def edit_question(survey_id: int, question_id: int) -> str | HttpResponse:
     """Change a question."""
     survey = managed_survey(survey_id)
-    question = _question(survey, question_id)
+    question = question_of(survey, question_id)
     form = _question_form(survey, question)
     if form.validate_on_submit():
         try:
@@ -186,7 +188,7 @@ def edit_question(survey_id: int, question_id: int) -> str | HttpResponse:
 def move_question(survey_id: int, question_id: int) -> HttpResponse:
     """Move a question up or down."""
     survey = managed_survey(survey_id)
-    question = _question(survey, question_id)
+    question = question_of(survey, question_id)
     try:
         building.move_question(current_user, question, -1 if request.form.get("direction") == "up" else 1)
     except building.BuilderError as error:
@@ -198,7 +200,7 @@ def move_question(survey_id: int, question_id: int) -> HttpResponse:
 def duplicate_question(survey_id: int, question_id: int) -> HttpResponse:
     """Copy a question to just after itself."""
     survey = managed_survey(survey_id)
-    copy = building.duplicate_question(current_user, _question(survey, question_id))
+    copy = building.duplicate_question(current_user, question_of(survey, question_id))
     flash("Question copied.")
     return redirect(url_for("surveys.edit_question", survey_id=survey.id, question_id=copy.id))
 
@@ -207,7 +209,7 @@ def duplicate_question(survey_id: int, question_id: int) -> HttpResponse:
 def delete_question(survey_id: int, question_id: int) -> str | HttpResponse:
     """Confirm, then remove a question and any answers to it."""
     survey = managed_survey(survey_id)
-    question = _question(survey, question_id)
+    question = question_of(survey, question_id)
     if request.method == "POST":
         building.delete_question(current_user, question)
         flash("Question removed.")
@@ -231,6 +233,10 @@ def add_equality(survey_id: int) -> HttpResponse:
 def preview(survey_id: int) -> str:
     """Every question as a respondent would see it, on one page."""
     survey = managed_survey(survey_id)
+    chosen = request.args.get("format", "standard")
+    if chosen not in {f.value for f in Format}:
+        chosen = "standard"
+    easy, bsl = chosen == Format.EASY_READ, chosen == Format.BSL
     # Each preview form gets its own prefix so element ids stay unique on the page.
-    pages = [(q, answer_form(q, prefix=f"q{q.id}", meta={"csrf": False})) for q in survey.questions]
-    return render_template("surveys/manage/preview.html", survey=survey, pages=pages)
+    pages = [(q, answer_form(q, easy=easy, bsl=bsl, prefix=f"q{q.id}", meta={"csrf": False})) for q in survey.questions]
+    return render_template("surveys/manage/preview.html", survey=survey, pages=pages, chosen=chosen)

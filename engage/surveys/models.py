@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.extensions import db
+from engage.media.models import MediaFile
 from engage.modeltypes import db_enum
 from engage.programmes.models import Programme
 from engage.timeutil import utcnow
@@ -70,6 +71,29 @@ class ResponseStatus(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
+class BslVideo(db.Model):
+    """The signed version of a survey's introduction or of one question, with captions and transcript."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    video_id: Mapped[int | None] = mapped_column(ForeignKey("media_file.id", ondelete="SET NULL"))
+    # Or a link to the video on the organisation's own media server (one of MEDIA_HOSTS).
+    video_url: Mapped[str] = mapped_column(String(500), default="")
+    captions_id: Mapped[int | None] = mapped_column(ForeignKey("media_file.id", ondelete="SET NULL"))
+    transcript: Mapped[str] = mapped_column(Text, default="")
+    # The NHS BSL quality standard asks for registered translators, and a second person to check.
+    translated_by: Mapped[str] = mapped_column(String(200), default="")
+    checked_by: Mapped[str] = mapped_column(String(200), default="")
+    # Demo placeholders say so on the page.
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    video: Mapped[MediaFile | None] = relationship(foreign_keys=[video_id])
+    captions: Mapped[MediaFile | None] = relationship(foreign_keys=[captions_id])
+
+    @property
+    def has_video(self) -> bool:
+        return self.video is not None or bool(self.video_url)
+
+
 class Survey(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
@@ -86,10 +110,12 @@ class Survey(db.Model):
     # Days an unsubmitted response is kept for its respondent to come back to.
     resume_days: Mapped[int] = mapped_column(default=7)
     easy_read_introduction: Mapped[str] = mapped_column(Text, default="")
+    bsl_id: Mapped[int | None] = mapped_column(ForeignKey("bsl_video.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     programme: Mapped[Programme] = relationship()
+    bsl: Mapped[BslVideo | None] = relationship()
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
     )
@@ -105,6 +131,11 @@ class Survey(db.Model):
     @property
     def is_open(self) -> bool:
         return self.is_open_at(utcnow())
+
+    @property
+    def paper_reference(self) -> str:
+        """Printed on paper copies, so that returns are matched to this survey."""
+        return f"ENG-S{self.id:04d}"
 
 
 class Question(db.Model):
@@ -130,8 +161,13 @@ class Question(db.Model):
     easy_read_prompt: Mapped[str] = mapped_column(Text, default="")
     easy_read_hint: Mapped[str] = mapped_column(Text, default="")
     easy_read_options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    easy_read_image_id: Mapped[int | None] = mapped_column(ForeignKey("media_file.id", ondelete="SET NULL"))
+    easy_read_image_alt: Mapped[str] = mapped_column(String(300), default="")
+    bsl_id: Mapped[int | None] = mapped_column(ForeignKey("bsl_video.id", ondelete="SET NULL"))
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
+    easy_read_image: Mapped[MediaFile | None] = relationship()
+    bsl: Mapped[BslVideo | None] = relationship()
     show_if_question: Mapped[Question | None] = relationship(remote_side=[id])
 
     def choices(self) -> list[str]:
@@ -173,6 +209,9 @@ class Question(db.Model):
 
 
 class Response(db.Model):
+    # A paper form's number is entered once per survey, so the same form is never keyed twice.
+    __table_args__ = (UniqueConstraint("survey_id", "paper_number", name="uq_response_survey_id_paper_number"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
@@ -188,7 +227,10 @@ class Response(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Who helped (a peer supporter, an interpreter), recorded only with the respondent's consent.
     assisted_by: Mapped[str] = mapped_column(String(200), default="")
+    paper_number: Mapped[str | None] = mapped_column(String(20))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # Where a demo or imported response came from (for example "phase1_text_data.csv row 812").
     source: Mapped[str] = mapped_column(String(200), default="")
 
@@ -211,17 +253,29 @@ class Answer(db.Model):
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text, default="")
     choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A BSL answer: the video is the source; `text` holds its English interpretation once recorded,
+    # and only then does the answer count in search, analysis and quotes.
+    video_id: Mapped[int | None] = mapped_column(ForeignKey("media_file.id", ondelete="SET NULL"))
+    interpreted_by: Mapped[str] = mapped_column(String(200), default="")
+    interpreted_at: Mapped[datetime | None]
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
+    video: Mapped[MediaFile | None] = relationship()
+
+    @property
+    def awaiting_interpretation(self) -> bool:
+        return self.video_id is not None and self.interpreted_at is None
 
     @property
     def display(self) -> str:
+        if self.awaiting_interpretation:
+            return "[BSL video answer, awaiting interpretation]"
         return self.text if self.question.kind.is_text else "; ".join(self.choices)
 
     @property
     def is_empty(self) -> bool:
-        return not self.text.strip() and not self.choices
+        return not self.text.strip() and not self.choices and self.video_id is None
 
 
 class Contact(db.Model):
@@ -234,4 +288,5 @@ class Contact(db.Model):
     phone: Mapped[str] = mapped_column(String(40), default="")
     may_contact: Mapped[bool] = mapped_column(default=False)
     wants_updates: Mapped[bool] = mapped_column(default=False)
+    wants_interpreter: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

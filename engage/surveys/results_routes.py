@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from engage import audit
 from engage.extensions import db
 from engage.insights.models import SENTIMENT_LABELS
-from engage.surveys import bp, importing, results
+from engage.surveys import bp, formats, importing, results
 from engage.surveys.demo import ATTRIBUTION
 from engage.surveys.manage import managed_survey
 from engage.surveys.models import Channel, Format, Survey
@@ -57,6 +57,7 @@ def results_page(survey_id: int) -> str:
         question_results=results.question_results(survey, responses),
         groups=[q for q in survey.questions if q.equality_key and q.kind.is_choice],
         demo_note=ATTRIBUTION if any(r.source.startswith("demo") for r in responses) else None,
+        awaiting=formats.awaiting_interpretation(survey),
         Format=Format,
         Channel=Channel,
     )

@@ -6,14 +6,16 @@ from typing import Any
 
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
 from engage.auth.permissions import can_manage
 from engage.extensions import db
+from engage.media.storage import UploadError, accepts_video
 from engage.panels.models import Panel
 from engage.panels.services import is_member
-from engage.surveys import answering, bp
+from engage.surveys import answering, bp, formats
 from engage.surveys.forms import ContactForm, FormatForm, ResumeEmailForm, ResumeForm, answer_form
 from engage.surveys.models import Format, Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
 from engage.timeutil import utcnow
@@ -98,15 +100,15 @@ def begin(slug: str) -> HttpResponse:
 
 
 @bp.route("/<slug>/questions/<int:question_id>", methods=["GET", "POST"])
+@accepts_video
 def question(slug: str, question_id: int) -> str | HttpResponse:
-    """One question on its own page."""
+    """One question on its own page, in the respondent's format."""
     survey = _survey(slug)
     response = _in_progress(survey)
     question = next((q for q in survey.questions if q.id == question_id), None)
     if question is None:
         abort(404)
-    visible = answering.visible_questions(survey, response)
-    if question not in visible:
+    if question not in answering.visible_questions(survey, response):
         return redirect(url_for("surveys.check", slug=slug))
     existing = response.answer_for(question.id)
     data = (
@@ -114,35 +116,65 @@ def question(slug: str, question_id: int) -> str | HttpResponse:
         if existing
         else {}
     )
-    easy = response.current_format == Format.EASY_READ
-    form = answer_form(question, easy=easy, data=data)
+    chosen = response.current_format
+    form = answer_form(
+        question,
+        easy=chosen == Format.EASY_READ,
+        bsl=chosen == Format.BSL,
+        has_video=bool(existing and existing.video_id),
+        data=data,
+    )
     if form.validate_on_submit():
         if not survey.is_open:
             # Keep what they typed on the page, and say why it was not saved.
             form.form_errors.append(f"{closed_message(survey)}, so your answer has not been saved")
         else:
-            value = form.answer.data
-            if question.kind.is_text:
-                answering.save_answer(response, question, text=value or "")
+            try:
+                _save(response, question, form)
+            except UploadError as error:
+                form.video.errors = [*form.video.errors, str(error)]
             else:
-                answering.save_answer(
-                    response, question, choices=value if isinstance(value, list) else ([value] if value else [])
-                )
-            if request.args.get("return") == "check" or request.form.get("action") == "check":
-                return redirect(url_for("surveys.check", slug=slug))
-            if request.form.get("action") == "save":
-                return redirect(url_for("surveys.save", slug=slug))
-            following = answering.next_question(survey, response, question)
-            return redirect(
-                url_for("surveys.question", slug=slug, question_id=following.id)
-                if following
-                else url_for("surveys.contact", slug=slug)
-            )
+                return redirect(_after_answer(survey, response, question))
+    return _question_page(survey, response, question, form)
+
+
+def _save(response: Response, question: Question, form: FlaskForm) -> None:
+    """Store the answer: a BSL video, typed words, or the options chosen."""
+    video = getattr(form, "video", None)
+    if video is not None and video.data:
+        formats.save_video_answer(response, question, video.data.stream)
+        return
+    value = form.answer.data
+    if question.kind.is_text:
+        existing = response.answer_for(question.id)
+        if existing is not None and existing.video_id and not value:
+            return  # nothing typed: the video sent before stands
+        if existing is not None and existing.video_id:
+            formats.drop_video(existing)
+        answering.save_answer(response, question, text=value or "")
+    else:
+        answering.save_answer(
+            response, question, choices=value if isinstance(value, list) else ([value] if value else [])
+        )
+
+
+def _after_answer(survey: Survey, response: Response, question: Question) -> str:
+    if request.args.get("return") == "check" or request.form.get("action") == "check":
+        return url_for("surveys.check", slug=survey.slug)
+    if request.form.get("action") == "save":
+        return url_for("surveys.save", slug=survey.slug)
+    following = answering.next_question(survey, response, question)
+    if following:
+        return url_for("surveys.question", slug=survey.slug, question_id=following.id)
+    return url_for("surveys.contact", slug=survey.slug)
+
+
+def _question_page(survey: Survey, response: Response, question: Question, form: FlaskForm) -> str:
     previous = answering.previous_question(survey, response, question)
     back = (
-        url_for("surveys.question", slug=slug, question_id=previous.id)
+        url_for("surveys.question", slug=survey.slug, question_id=previous.id)
         if previous
-        else url_for("surveys.start", slug=slug)
+        else url_for("surveys.start", slug=survey.slug)
     )
     return render_template(
         "surveys/question.html",
@@ -152,13 +184,14 @@ def question(slug: str, question_id: int) -> str | HttpResponse:
         progress=_progress(survey, response, question),
         back=back,
         returning=request.args.get("return") == "check",
-        easy=easy,
+        chosen=response.current_format,
+        existing=response.answer_for(question.id),
     )
 
 
 @bp.route("/<slug>/format", methods=["POST"])
 def switch_format(slug: str) -> HttpResponse:
-    """Change between standard and easy read at any point; every answer so far is kept."""
+    """Change between standard, easy read and BSL at any point; every answer so far is kept."""
     survey = _survey(slug)
     response = _in_progress(survey)
     form = FormatForm()
@@ -327,3 +360,11 @@ def resume_link(slug: str, code: str) -> str | HttpResponse:
 def _continue(survey: Survey, response: Response, token: str) -> HttpResponse:
     _remember(survey, token)
     return redirect(url_for("surveys.check", slug=survey.slug))
+
+
+@bp.route("/<slug>/print")
+def printable(slug: str) -> str:
+    """The whole survey on one page to print, in standard or easy read, with its paper reference."""
+    survey = _survey(slug)
+    easy = request.args.get("format") == Format.EASY_READ
+    return render_template("surveys/print.html", survey=survey, easy=easy)

@@ -1,0 +1,165 @@
+"""Check uploads by their content, then store them atomically under server-made names."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+from flask import Request, current_app
+
+from engage.extensions import db
+from engage.media.models import MediaFile, MediaKind
+
+SNIFF_BYTES = 64
+# Room for the form's other fields alongside a video of the largest allowed size.
+FORM_ALLOWANCE = 256 * 1024
+MAX_CAPTIONS_BYTES = 512 * 1024
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UploadError(ValueError):
+    """The upload cannot be accepted; the message says why in plain English."""
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    content_type: str
+    extension: str
+
+
+def sniff(head: bytes) -> Sniffed | None:
+    """What a file really is, from its first bytes (never from its name or the browser's claim)."""
+    if head[4:8] == b"ftyp":
+        return Sniffed("video/mp4", ".mp4")
+    if head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head[:SNIFF_BYTES]:
+        return Sniffed("video/webm", ".webm")
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Sniffed("image/png", ".png")
+    if head.startswith(b"\xff\xd8\xff"):
+        return Sniffed("image/jpeg", ".jpg")
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return Sniffed("image/webp", ".webp")
+    text = head.removeprefix(b"\xef\xbb\xbf")
+    if text.startswith(b"WEBVTT") and (len(text) == 6 or text[6:7] in (b" ", b"\t", b"\n", b"\r")):
+        return Sniffed("text/vtt", ".vtt")
+    return None
+
+
+# What each kind accepts, its size limit (a config key or bytes) and how to describe it to people.
+RULES: dict[MediaKind, tuple[tuple[str, ...], str | int, str]] = {
+    MediaKind.VIDEO: (("video/mp4", "video/webm"), "VIDEO_MAX_BYTES", "an MP4 or WebM video"),
+    MediaKind.IMAGE: (("image/png", "image/jpeg", "image/webp"), MAX_IMAGE_BYTES, "a PNG, JPEG or WebP picture"),
+    MediaKind.CAPTIONS: (("text/vtt",), MAX_CAPTIONS_BYTES, "a WebVTT captions file (.vtt)"),
+}
+
+
+def describe_size(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+def limit_for(kind: MediaKind) -> int:
+    limit = RULES[kind][1]
+    return int(current_app.config[limit]) if isinstance(limit, str) else limit
+
+
+def upload_dir() -> Path:
+    path = Path(current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store(stream: IO[bytes], kind: MediaKind, *, private: bool = False, programme_id: int | None = None) -> MediaFile:
+    """Check and store an upload; adds the MediaFile to the session (the caller commits).
+
+    The bytes go to a temporary file in the upload folder and are renamed into place only once
+    they have all arrived and passed the checks, so a failed upload leaves nothing behind.
+    """
+    accepted, _, described = RULES[kind]
+    limit = limit_for(kind)
+    head = stream.read(SNIFF_BYTES)
+    if not head:
+        raise UploadError("The selected file is empty")
+    sniffed = sniff(head)
+    if sniffed is None or sniffed.content_type not in accepted:
+        raise UploadError(f"The selected file must be {described}")
+    folder = upload_dir()
+    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".incoming-", delete=False)  # noqa: SIM115
+    try:
+        size = _copy(stream, handle, head, limit)
+        if size > limit:
+            raise UploadError(f"The selected file must be smaller than {describe_size(limit)}")
+        if kind == MediaKind.CAPTIONS:
+            _check_captions(Path(handle.name))
+        stored_name = secrets.token_urlsafe(24) + sniffed.extension
+        os.replace(handle.name, folder / stored_name)
+    except BaseException:
+        handle.close()
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    media = MediaFile(
+        kind=kind,
+        content_type=sniffed.content_type,
+        stored_name=stored_name,
+        size=size,
+        private=private,
+        programme_id=programme_id,
+    )
+    db.session.add(media)
+    return media
+
+
+def _copy(stream: IO[bytes], handle: IO[bytes], head: bytes, limit: int) -> int:
+    """Copy the upload, stopping as soon as it passes the limit."""
+    with handle:
+        handle.write(head)
+        size = len(head)
+        while size <= limit and (chunk := stream.read(1024 * 1024)):
+            handle.write(chunk)
+            size += len(chunk)
+    return size
+
+
+def _check_captions(path: Path) -> None:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UploadError("The captions file must be saved as UTF-8 text") from error
+
+
+def path_of(media: MediaFile) -> Path:
+    return upload_dir() / media.stored_name
+
+
+def discard(media: MediaFile | None) -> None:
+    """Remove a replaced or deleted file (its row is deleted by the caller)."""
+    if media is not None:
+        path_of(media).unlink(missing_ok=True)
+        db.session.delete(media)
+
+
+def accepts_video(view: F) -> F:
+    """Mark a view whose form may carry a video, so its requests may be as large as a video."""
+    view.accepts_video = True  # type: ignore[attr-defined]
+    return view
+
+
+def takes_video(endpoint: str | None) -> bool:
+    return getattr(current_app.view_functions.get(endpoint or ""), "accepts_video", False)
+
+
+class EngageRequest(Request):
+    """Requests are small (MAX_CONTENT_LENGTH), except to views that accept a video."""
+
+    @property
+    def max_content_length(self) -> int | None:  # type: ignore[override]
+        if takes_video(self.endpoint):
+            return int(current_app.config["VIDEO_MAX_BYTES"]) + FORM_ALLOWANCE
+        return current_app.config["MAX_CONTENT_LENGTH"]

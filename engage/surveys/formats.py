@@ -1,0 +1,325 @@
+"""Named operations for the accessible formats: easy read pictures, BSL videos, BSL answers and assisted entry."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from engage import audit
+from engage.auth.models import User
+from engage.extensions import db
+from engage.media.models import MediaFile, MediaKind
+from engage.media.storage import UploadError, path_of, store
+from engage.surveys.answering import (
+    CODE_ALPHABET,
+    SurveyClosedError,
+    format_code,
+    screen_answers,
+    visible_questions,
+)
+from engage.surveys.models import (
+    Answer,
+    BslVideo,
+    Channel,
+    Contact,
+    Format,
+    Question,
+    Response,
+    ResponseStatus,
+    Survey,
+)
+from engage.timeutil import utcnow
+
+
+class FormatError(ValueError):
+    """A change that cannot be made; `field` names the form field the message belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class MediaChanges:
+    """What a lead set on a survey's or question's formats page. Streams are uploads (None: keep as is)."""
+
+    picture: IO[bytes] | None = None
+    picture_alt: str = ""
+    remove_picture: bool = False
+    video: IO[bytes] | None = None
+    video_url: str = ""
+    captions: IO[bytes] | None = None
+    transcript: str = ""
+    translated_by: str = ""
+    checked_by: str = ""
+    remove_video: bool = False
+
+
+def check_video_url(url: str) -> None:
+    """Linked videos must come over HTTPS from one of the organisation's own media servers."""
+    hosts = list(current_app.config["MEDIA_HOSTS"])
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname or parts.hostname not in hosts:
+        allowed = ", ".join(hosts) if hosts else "none is set up yet, so upload the video instead"
+        raise FormatError("video_url", f"Link to a video on your organisation's media server ({allowed})")
+
+
+def update_media(actor: User, owner: Survey | Question, changes: MediaChanges) -> None:
+    """Apply a formats page: store new files, replace or remove old ones, all or nothing."""
+    survey = owner if isinstance(owner, Survey) else owner.survey
+    stored: list[MediaFile] = []
+    replaced: list[MediaFile | None] = []
+
+    def keep(stream: IO[bytes], kind: MediaKind, name: str) -> MediaFile:
+        try:
+            media = store(stream, kind, programme_id=survey.programme_id)
+        except UploadError as error:
+            raise FormatError(name, str(error)) from error
+        stored.append(media)
+        return media
+
+    try:
+        if isinstance(owner, Question):
+            _apply_picture(owner, changes, keep, replaced)
+        _apply_bsl(owner, changes, keep, replaced)
+        audit.record(actor.id, "formats_updated", owner, f"survey={survey.id}")
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for media in stored:
+            path_of(media).unlink(missing_ok=True)
+        raise
+    for media in replaced:
+        _discard_if_unused(media)
+    db.session.commit()
+
+
+def _apply_picture(question: Question, changes: MediaChanges, keep: Callable, replaced: list) -> None:
+    if changes.remove_picture:
+        replaced.append(question.easy_read_image)
+        question.easy_read_image = None
+    elif changes.picture is not None:
+        replaced.append(question.easy_read_image)
+        question.easy_read_image = keep(changes.picture, MediaKind.IMAGE, "picture")
+    if question.easy_read_image is not None and not changes.picture_alt:
+        raise FormatError("picture_alt", "Describe the picture for people who cannot see it")
+    question.easy_read_image_alt = changes.picture_alt if question.easy_read_image is not None else ""
+
+
+def _apply_bsl(owner: Survey | Question, changes: MediaChanges, keep: Callable, replaced: list) -> None:
+    bsl = owner.bsl
+    if changes.remove_video:
+        if bsl is not None:
+            replaced.extend([bsl.video, bsl.captions])
+            owner.bsl = None
+            db.session.delete(bsl)
+        return
+    wanted = changes.video or changes.video_url or changes.captions or changes.transcript
+    if bsl is None and not wanted:
+        return
+    if bsl is None:
+        bsl = owner.bsl = BslVideo()
+    if changes.video is not None:
+        replaced.append(bsl.video)
+        bsl.video, bsl.video_url = keep(changes.video, MediaKind.VIDEO, "video"), ""
+    elif changes.video_url:
+        check_video_url(changes.video_url)
+        replaced.append(bsl.video)
+        bsl.video, bsl.video_url = None, changes.video_url
+    if changes.captions is not None:
+        replaced.append(bsl.captions)
+        bsl.captions = keep(changes.captions, MediaKind.CAPTIONS, "captions")
+    if not bsl.has_video:
+        raise FormatError("video", "Upload the BSL video, or link to it")
+    for name, message in (
+        ("transcript", "Enter the English transcript of the video"),
+        ("translated_by", "Enter who translated the video into BSL"),
+        ("checked_by", "Enter who checked the translation"),
+    ):
+        if not getattr(changes, name):
+            raise FormatError(name, message)
+    bsl.transcript, bsl.translated_by, bsl.checked_by = changes.transcript, changes.translated_by, changes.checked_by
+    bsl.is_demo = False
+
+
+def _discard_if_unused(media: MediaFile | None) -> None:
+    """Delete a replaced file unless a copied survey still shows it."""
+    if media is None:
+        return
+    users = [
+        select(func.count()).where(Question.easy_read_image_id == media.id),
+        select(func.count()).where(or_(BslVideo.video_id == media.id, BslVideo.captions_id == media.id)),
+        select(func.count()).where(Answer.video_id == media.id),
+    ]
+    if not any(db.session.execute(query).scalar_one() for query in users):
+        path_of(media).unlink(missing_ok=True)
+        db.session.delete(media)
+
+
+def copy_bsl(bsl: BslVideo | None) -> BslVideo | None:
+    """A copied survey shares the stored files but has its own BSL record to change."""
+    if bsl is None:
+        return None
+    return BslVideo(
+        video=bsl.video,
+        video_url=bsl.video_url,
+        captions=bsl.captions,
+        transcript=bsl.transcript,
+        translated_by=bsl.translated_by,
+        checked_by=bsl.checked_by,
+        is_demo=bsl.is_demo,
+    )
+
+
+def format_warnings(survey: Survey) -> list[str]:
+    """Pictures and BSL videos still to add, question by question."""
+    warnings = []
+    if survey.bsl is None:
+        warnings.append("The survey introduction has no BSL video")
+    for number, question in enumerate(survey.questions, start=1):
+        if question.easy_read_image is None:
+            warnings.append(f"Question {number} has no easy read picture")
+        if question.bsl is None:
+            warnings.append(f"Question {number} has no BSL video")
+        elif question.bsl.captions is None:
+            warnings.append(f"Question {number}: the BSL video has no captions")
+    return warnings
+
+
+# Answering in BSL
+
+
+def save_video_answer(response: Response, question: Question, video: IO[bytes]) -> Answer:
+    """Keep a respondent's signed answer; its English interpretation is added later by a lead."""
+    if response.status != ResponseStatus.IN_PROGRESS:
+        raise SurveyClosedError("This response has already been sent")
+    try:
+        media = store(video, MediaKind.VIDEO, private=True, programme_id=response.survey.programme_id)
+        answer = response.answer_for(question.id)
+        old = answer.video if answer is not None else None
+        if answer is None:
+            answer = Answer(question=question)
+            response.answers.append(answer)
+        answer.text, answer.choices, answer.video = "", [], media
+        answer.interpreted_by, answer.interpreted_at = "", None
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    _discard_if_unused(old)
+    db.session.commit()
+    return answer
+
+
+def drop_video(answer: Answer) -> None:
+    """The respondent typed an answer instead of the video they sent before."""
+    old = answer.video
+    answer.video, answer.interpreted_by, answer.interpreted_at = None, "", None
+    db.session.flush()
+    _discard_if_unused(old)
+
+
+def video_answers_query(survey: Survey) -> Select[tuple[Answer]]:
+    """Submitted BSL answers, those awaiting interpretation first, oldest first."""
+    return (
+        select(Answer)
+        .join(Response)
+        .where(Response.survey_id == survey.id, Response.status == ResponseStatus.SUBMITTED)
+        .where(Answer.video_id.is_not(None))
+        .order_by(Answer.interpreted_at.is_not(None), Response.submitted_at, Answer.id)
+    )
+
+
+def awaiting_interpretation(survey: Survey) -> int:
+    query = video_answers_query(survey).where(Answer.interpreted_at.is_(None)).order_by(None)
+    return db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+
+
+def interpret(actor: User, answer: Answer, text: str, interpreter: str) -> None:
+    """Record the English interpretation of a BSL answer; it is what search, analysis and quotes use."""
+    answer.text, answer.interpreted_by, answer.interpreted_at = text, interpreter, utcnow()
+    audit.record(actor.id, "bsl_answer_interpreted", answer, f"response={answer.response_id}")
+    db.session.flush()
+    # The interpretation is screened like any typed answer (a flag already raised is not repeated).
+    from engage.safeguarding.models import SafeguardingFlag
+
+    if db.session.execute(select(SafeguardingFlag.id).where(SafeguardingFlag.answer_id == answer.id)).first() is None:
+        screen_answers(answer.response, only=answer)
+    db.session.commit()
+
+
+def interpreter_requests(survey: Survey) -> list[Contact]:
+    """People who asked for a BSL interpreter to contact them."""
+    return list(
+        db.session.execute(
+            select(Contact)
+            .join(Response, Contact.response_id == Response.id)
+            .where(Response.survey_id == survey.id, Contact.wants_interpreter.is_(True))
+            .order_by(Contact.created_at)
+        ).scalars()
+    )
+
+
+# Assisted and offline entry
+
+
+@dataclass
+class Entry:
+    """A response a lead keys in from paper, a phone call or a drop-in event."""
+
+    channel: Channel
+    formats: list[Format]
+    answers: dict[int, str | list[str]] = field(default_factory=dict)
+    helper: str = ""
+    paper_number: str = ""
+
+
+def paper_taken(survey: Survey, number: str) -> bool:
+    query = select(Response.id).where(Response.survey_id == survey.id, Response.paper_number == number)
+    return db.session.execute(query).first() is not None
+
+
+def enter_response(actor: User, survey: Survey, entry: Entry) -> Response:
+    """Store an assisted response as submitted, screened like any other. Closed surveys still accept
+    paper that arrived in time, so entry does not check the dates."""
+    if entry.paper_number and paper_taken(survey, entry.paper_number):
+        raise FormatError("paper_number", "A response with this paper form number has already been entered")
+    response = Response(
+        survey=survey,
+        status=ResponseStatus.SUBMITTED,
+        channel=entry.channel,
+        formats=",".join(f.value for f in entry.formats) or Format.STANDARD.value,
+        current_format=entry.formats[0] if entry.formats else Format.STANDARD,
+        assisted_by=entry.helper,
+        paper_number=entry.paper_number or None,
+        entered_by_id=actor.id,
+        submitted_at=utcnow(),
+        reference=f"ENG-{format_code(''.join(secrets.choice(CODE_ALPHABET) for _ in range(8)))}",
+    )
+    for question in survey.questions:
+        value = entry.answers.get(question.id)
+        if not value:
+            continue
+        if question.kind.is_text:
+            response.answers.append(Answer(question=question, text=str(value)))
+        else:
+            response.answers.append(Answer(question=question, choices=value if isinstance(value, list) else [value]))
+    visible = {q.id for q in visible_questions(survey, response)}
+    response.answers = [answer for answer in response.answers if answer.question_id in visible]
+    db.session.add(response)
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # the same paper form keyed twice at once
+        db.session.rollback()
+        raise FormatError("paper_number", "A response with this paper form number has already been entered") from error
+    screen_answers(response)
+    audit.record(actor.id, "response_entered", response, f"survey={survey.id} channel={entry.channel.value}")
+    db.session.commit()
+    return response
