@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.programmes.models import CoreOfferComponent, Programme
-from engage.surveys.models import Response, Survey
+from engage.surveys.models import Channel, Format, Response, Survey
 
 
 def test_demo_loads_once_and_accounts_sign_in(app: Flask) -> None:
@@ -26,7 +26,14 @@ def test_demo_loads_once_and_accounts_sign_in(app: Flask) -> None:
         survey = db.session.execute(select(Survey)).scalar_one()
         assert survey.title == "Your experience of community mental health services" and survey.is_open
         responses = db.session.execute(select(Response)).scalars().all()
-        assert len(responses) == 300 and all(r.source.startswith("demo: patient_feedback/") for r in responses)
+        from_data = [r for r in responses if r.source.startswith("demo: patient_feedback/")]
+        assert len(from_data) == 300 and len(responses) == 302, "plus two BSL answers awaiting interpretation"
+        assert {c for r in responses for c in [r.channel]} == set(Channel) - {Channel.IMPORT}
+        assert {f for r in responses for f in r.format_list} == set(Format)
+        videos = [a for r in responses for a in r.answers if a.video_id]
+        assert sum(a.awaiting_interpretation for a in videos) == 2 and len(videos) > 10
+        assert all(a.text and a.interpreted_by for a in videos if not a.awaiting_interpretation)
+        assert all(q.easy_read_prompt and q.easy_read_image_alt and q.bsl.captions for q in survey.questions)
         assert any(q.equality_key == "ethnicity" for q in survey.questions)
     client = app.test_client()
     for role in Role:
@@ -54,6 +61,9 @@ def test_demo_quotes_are_real_rows_of_the_shared_data(app: Flask) -> None:
         originals = {row["row_index"]: row["feedback"] for row in csv.DictReader(handle)}
     with app.app_context():
         for response in db.session.execute(select(Response)).scalars():
+            if not response.source.startswith("demo: patient_feedback/"):
+                assert not any(a.text for a in response.answers), "uninterpreted BSL answers have no words"
+                continue
             row_index = response.source.rsplit(" ", 1)[-1]
             texts = [a.text for a in response.answers if a.text]
             assert texts == [originals[row_index]], "demo quotes are selected, never altered"

@@ -207,11 +207,18 @@ def resume(survey: Survey, code: str) -> tuple[Response, str] | None:
 
 
 def save_contact(
-    response: Response, *, may_contact: bool, wants_updates: bool, name: str, email: str, phone: str
+    response: Response,
+    *,
+    may_contact: bool,
+    wants_updates: bool,
+    name: str,
+    email: str,
+    phone: str,
+    wants_interpreter: bool = False,
 ) -> None:
     """Keep the respondent's contact consent apart from their answers (or remove it if they withdraw)."""
     contact = db.session.execute(select(Contact).where(Contact.response_id == response.id)).scalar_one_or_none()
-    if not (may_contact or wants_updates):
+    if not (may_contact or wants_updates or wants_interpreter):
         if contact is not None:
             db.session.delete(contact)
         db.session.commit()
@@ -219,7 +226,11 @@ def save_contact(
     if contact is None:
         contact = Contact(response_id=response.id)
         db.session.add(contact)
-    contact.may_contact, contact.wants_updates = may_contact, wants_updates
+    contact.may_contact, contact.wants_updates, contact.wants_interpreter = (
+        may_contact,
+        wants_updates,
+        wants_interpreter,
+    )
     contact.name, contact.email, contact.phone = name, email, phone
     db.session.commit()
 

@@ -272,6 +272,7 @@ def add_equality_set(actor: User, survey: Survey) -> int:
                 required=False,
                 max_length=40,
                 equality_key=item.key,
+                easy_read_prompt=item.easy_prompt,
             )
         )
         added += 1

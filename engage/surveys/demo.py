@@ -15,7 +15,17 @@ from engage.extensions import db
 from engage.programmes.models import Programme
 from engage.surveys.answering import CODE_ALPHABET, format_code, screen_answers
 from engage.surveys.building import add_equality_set
-from engage.surveys.models import Answer, Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
+from engage.surveys.demo_formats import add_formats, arrival, as_bsl_answer, awaiting_bsl_answer
+from engage.surveys.models import (
+    Answer,
+    Format,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseStatus,
+    Survey,
+    SurveyStatus,
+)
 from engage.timeutil import utcnow
 
 SLUG = "your-experience-of-community-mental-health-services"
@@ -122,27 +132,39 @@ def load_demo_survey(programme: Programme, lead: User, data_dir: Path) -> Survey
     db.session.flush()
     survey.questions.append(_crisis_follow_up(survey))
     add_equality_set(lead, survey)
+    add_formats(survey)
     _add_responses(survey, selected_rows(data_dir))
     return survey
 
 
+def _demo_response(survey: Survey, n: int, source: str) -> Response:
+    channel, used, helper = arrival(n)
+    return Response(
+        survey=survey,
+        status=ResponseStatus.SUBMITTED,
+        reference=f"DEMO-{format_code(''.join(secrets.choice(CODE_ALPHABET) for _ in range(8)))}",
+        submitted_at=utcnow() - timedelta(days=60) + timedelta(minutes=n * 283),
+        channel=channel,
+        formats=",".join(f.value for f in used),
+        current_format=used[-1],
+        assisted_by=helper,
+        source=source,
+    )
+
+
 def _add_responses(survey: Survey, rows: list[dict[str, str]]) -> None:
     rating, good, better = survey.questions[0], survey.questions[1], survey.questions[2]
-    now = utcnow()
     for n, row in enumerate(rows):
         criticality = int(row["criticality"])
-        text_question = good if criticality > 0 else better
-        response = Response(
-            survey=survey,
-            status=ResponseStatus.SUBMITTED,
-            reference=f"DEMO-{format_code(''.join(secrets.choice(CODE_ALPHABET) for _ in range(8)))}",
-            submitted_at=now - timedelta(days=60) + timedelta(minutes=n * 283),
-            source=f"demo: {SOURCE_FILE} row_index {row['row_index']}",
-        )
-        response.answers = [
-            Answer(question=rating, choices=[_rating(criticality)]),
-            Answer(question=text_question, text=row["feedback"]),
-        ]
+        response = _demo_response(survey, n, f"demo: {SOURCE_FILE} row_index {row['row_index']}")
+        comment = Answer(question=good if criticality > 0 else better, text=row["feedback"])
+        response.answers = [Answer(question=rating, choices=[_rating(criticality)]), comment]
+        if Format.BSL in response.format_list:
+            as_bsl_answer(response, comment, survey.programme_id)
         db.session.add(response)
         db.session.flush()
         screen_answers(response)
+    for n in range(2):  # BSL answers still waiting for an interpreter
+        response = _demo_response(survey, 3 + 17 * n, "demo: BSL placeholder video, not yet interpreted")
+        response.answers = [awaiting_bsl_answer(better, survey.programme_id)]
+        db.session.add(response)

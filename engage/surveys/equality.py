@@ -13,6 +13,7 @@ class EqualityItem:
     prompt: str
     hint: str
     options: tuple[str, ...]  # empty for a short text answer
+    easy_prompt: str = ""  # easy read words: short sentences, one idea per line
 
     @property
     def is_text(self) -> bool:
@@ -25,13 +26,15 @@ EQUALITY_SET = [
         "What is your age?",
         "",
         ("Under 18", "18 to 24", "25 to 34", "35 to 44", "45 to 54", "55 to 64", "65 to 74", "75 or over", PREFER_NOT),
+        "How old are you?",
     ),
-    EqualityItem("sex", "What is your sex?", "", ("Female", "Male", PREFER_NOT)),
+    EqualityItem("sex", "What is your sex?", "", ("Female", "Male", PREFER_NOT), "Are you female or male?"),
     EqualityItem(
         "gender_identity",
         "Is the gender you identify with the same as your sex registered at birth?",
         "",
         ("Yes", "No", PREFER_NOT),
+        "Is your gender the same as when you were born?",
     ),
     EqualityItem(
         "ethnicity",
@@ -59,6 +62,7 @@ EQUALITY_SET = [
             "Other ethnic group: Any other ethnic group",
             PREFER_NOT,
         ),
+        "What is your ethnic group?\nThis means where your family comes from.",
     ),
     EqualityItem(
         "disability",
@@ -66,18 +70,21 @@ EQUALITY_SET = [
         "or is expected to last, at least 12 months?",
         "Include problems related to old age and mental health conditions.",
         ("Yes, limited a lot", "Yes, limited a little", "No", PREFER_NOT),
+        "Do you have a health problem or disability?\nDoes it make everyday things harder?",
     ),
     EqualityItem(
         "sexual_orientation",
         "Which of the following best describes your sexual orientation?",
         "",
         ("Straight or heterosexual", "Gay or lesbian", "Bisexual", "Other sexual orientation", PREFER_NOT),
+        "Who are you attracted to?\nThis is called sexual orientation.",
     ),
     EqualityItem(
         "religion",
         "What is your religion?",
         "",
         ("No religion", "Christian", "Buddhist", "Hindu", "Jewish", "Muslim", "Sikh", "Any other religion", PREFER_NOT),
+        "What is your religion?",
     ),
     EqualityItem(
         "carer",
@@ -93,12 +100,14 @@ EQUALITY_SET = [
             "Yes, 50 or more hours a week",
             PREFER_NOT,
         ),
+        "Do you help someone who is ill or disabled?\nDo not count your paid job.",
     ),
     EqualityItem(
         "area",
         "What is the first part of your postcode, or your borough?",
         "For example, N17 or Haringey. This tells us which areas we hear from. Do not give your full postcode.",
         (),
+        "Where do you live?\nTell us the first part of your postcode.\nOr tell us your borough.",
     ),
 ]
 

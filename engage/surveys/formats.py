@@ -307,10 +307,14 @@ def enter_response(actor: User, survey: Survey, entry: Entry) -> Response:
         value = entry.answers.get(question.id)
         if not value:
             continue
+        # question_id is set as well as question: conditions are checked before the answers are flushed.
         if question.kind.is_text:
-            response.answers.append(Answer(question=question, text=str(value)))
+            answer = Answer(question_id=question.id, question=question, text=str(value))
         else:
-            response.answers.append(Answer(question=question, choices=value if isinstance(value, list) else [value]))
+            answer = Answer(
+                question_id=question.id, question=question, choices=value if isinstance(value, list) else [value]
+            )
+        response.answers.append(answer)
     visible = {q.id for q in visible_questions(survey, response)}
     response.answers = [answer for answer in response.answers if answer.question_id in visible]
     db.session.add(response)

@@ -219,6 +219,7 @@ def contact(slug: str) -> str | HttpResponse:
             response,
             may_contact=bool(form.may_contact.data),
             wants_updates=bool(form.wants_updates.data),
+            wants_interpreter=bool(form.wants_interpreter.data),
             name=form.name.data or "",
             email=form.email.data or "",
             phone=form.phone.data or "",

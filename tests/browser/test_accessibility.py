@@ -18,7 +18,7 @@ from engage.panels.models import Comment, Draft, Meeting
 from engage.programmes.models import CoreOfferComponent
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys.demo import SLUG as SURVEY_SLUG
-from engage.surveys.models import Survey
+from engage.surveys.models import Answer, Survey
 from tests.browser.conftest import WIDTHS, axe_violations, broken_error_links, describe
 
 PROGRAMME = f"/programmes/{PROGRAMME_SLUG}"
@@ -66,6 +66,15 @@ PAGES = [
     ("lead", "/surveys/manage/{survey}/results", 200, False),
     ("lead", "/surveys/manage/{survey}/results/{text_question}", 200, False),
     ("lead", "/surveys/manage/{survey}/import", 200, True),
+    ("lead", "/surveys/manage/{survey}/preview?format=easy_read", 200, False),
+    ("lead", "/surveys/manage/{survey}/preview?format=bsl", 200, False),
+    ("lead", "/surveys/manage/{survey}/formats", 200, True),
+    ("lead", "/surveys/manage/{survey}/questions/{question}/formats", 200, True),
+    ("lead", "/surveys/manage/{survey}/bsl-answers", 200, False),
+    ("lead", "/surveys/manage/{survey}/bsl-answers/{bsl_answer}", 200, True),
+    ("lead", "/surveys/manage/{survey}/enter", 200, True),
+    ("anonymous", SURVEY + "/print", 200, False),
+    ("anonymous", SURVEY + "/print?format=easy_read", 200, False),
     ("lead", "/insights/" + PROGRAMME_SLUG, 200, True),
     ("lead", "/insights/runs/{run}", 200, False),
     ("lead", "/insights/themes/{theme}", 200, True),
@@ -121,6 +130,7 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
             "panel": draft.panels[0].id,
             "comment": comment.id,
             "meeting": db.session.execute(select(Meeting.id)).scalars().first(),
+            "bsl_answer": db.session.execute(select(Answer.id).where(Answer.video_id.is_not(None))).scalars().first(),
         }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Browser, Page
 
@@ -25,17 +27,34 @@ def _check(page: Page, state: str) -> None:
     assert not broken_error_links(page), f"error summary link points nowhere on {page.url}"
 
 
+# How many times to press the down arrow on the format radios (standard is selected first).
+FORMATS = {"standard": 0, "easy_read": 1, "bsl": 2}
+PLACEHOLDER_VIDEO = Path(__file__).resolve().parents[2] / "engage" / "surveys" / "demo_media" / "bsl-placeholder.webm"
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-def test_complete_the_demo_survey_with_the_keyboard_only(browser: Browser, base_url: str, width: int) -> None:
+@pytest.mark.parametrize("chosen", FORMATS)
+def test_complete_the_demo_survey_with_the_keyboard_only(
+    browser: Browser, base_url: str, width: int, chosen: str
+) -> None:
     context = browser.new_context(base_url=base_url, bypass_csp=True, viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(f"/surveys/{SLUG}")
     _check(page, "start page")
+    _tab_to(page, "main input[name=format]:checked")
+    for _ in range(FORMATS[chosen]):
+        page.keyboard.press("ArrowDown")
     _tab_to(page, "main button")
     page.keyboard.press("Enter")
     page.wait_for_url("**/questions/**")
     assert "Question 1 of" in page.title()
     _check(page, "first question")
+    if chosen == "easy_read":
+        assert page.locator(".engage-easy-read__picture[alt]").count() == 1
+        assert "How good was your mental health support?" in page.content()
+    if chosen == "bsl":
+        assert page.locator("video track[kind=captions]").count() == 1
+        assert page.locator("h2", has_text="English transcript").count() == 1
 
     # Continue without answering the required rating: the error summary appears and takes focus.
     _tab_to(page, "main button[value=next]")
@@ -51,8 +70,10 @@ def test_complete_the_demo_survey_with_the_keyboard_only(browser: Browser, base_
             page.keyboard.press("Space"),
         ),
         "textarea": lambda: page.keyboard.type("Being able to call the same person each time."),
+        "video": lambda: page.locator("main input[type=file]").set_input_files(PLACEHOLDER_VIDEO),
         "text": lambda: page.keyboard.type("N17"),
     }
+    sent_video = ""
     for _ in range(20):
         if "/questions/" not in page.url:
             break
@@ -60,7 +81,11 @@ def test_complete_the_demo_survey_with_the_keyboard_only(browser: Browser, base_
             "s => { const i = document.querySelector(s); return i.tagName === 'TEXTAREA' ? 'textarea' : i.type; }",
             FIELDS,
         )
-        _tab_to(page, FIELDS)
+        if kind == "textarea" and chosen == "bsl" and not sent_video:
+            kind = sent_video = (
+                "video"  # the first free-text answer is a signed video (a file picked with the keyboard)
+            )
+        _tab_to(page, "main form input[type=file]" if kind == "video" else FIELDS)
         answers[kind]()
         _tab_to(page, "main button[value=next]")
         with page.expect_navigation():
@@ -73,7 +98,9 @@ def test_complete_the_demo_survey_with_the_keyboard_only(browser: Browser, base_
         page.keyboard.press("Enter")
     assert page.url.endswith("/check")
     _check(page, "check your answers")
-    assert "Being able to call the same person each time." in page.content()
+    assert "Being able to call the same person each time." in page.content() or chosen == "bsl"
+    if chosen == "bsl":
+        assert "A video of your answer in BSL" in page.content()
     _tab_to(page, "main button")
     with page.expect_navigation():
         page.keyboard.press("Enter")
