@@ -77,15 +77,27 @@ def _init_extensions(app: Flask) -> None:
     from engage.programmes import models as programme_models  # noqa: F401
     from engage.safeguarding import models as safeguarding_models  # noqa: F401
     from engage.surveys import models as survey_models  # noqa: F401
+    from engage.tracker import models as tracker_models  # noqa: F401
 
 
 # Modules whose import attaches views to their package's blueprint.
 VIEW_MODULES = (
     "admin.routes", "auth.routes", "insights.routes", "media.routes", "pages.routes", "panels.routes",
     "panels.people_routes", "programmes.routes", "safeguarding.routes", "surveys.manage", "surveys.formats_routes",
-    "surveys.results_routes", "surveys.routes",
+    "surveys.results_routes", "surveys.routes", "tracker.routes", "tracker.board",
 )  # fmt: skip
-BLUEPRINTS = ("pages", "auth", "programmes", "admin", "surveys", "safeguarding", "insights", "panels", "media")
+BLUEPRINTS = (
+    "pages",
+    "auth",
+    "programmes",
+    "admin",
+    "surveys",
+    "safeguarding",
+    "insights",
+    "panels",
+    "media",
+    "tracker",
+)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -59,3 +59,4 @@ class NotificationForm(FlaskForm):
     notify_draft = BooleanField("When a draft arrives for me to review")
     notify_deadline = BooleanField("Two days before comments on a draft close")
     notify_decision = BooleanField("When a decision is made on one of my comments")
+    notify_updates = BooleanField("When something I said leads to a “you said, we did” update, or its actions change")

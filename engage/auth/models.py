@@ -68,6 +68,8 @@ class User(UserMixin, db.Model):
     notify_draft: Mapped[bool] = mapped_column(default=True, server_default="1")
     notify_deadline: Mapped[bool] = mapped_column(default=True, server_default="1")
     notify_decision: Mapped[bool] = mapped_column(default=True, server_default="1")
+    # Told when a "you said" they contributed to is published or its actions change.
+    notify_updates: Mapped[bool] = mapped_column(default=True, server_default="1")
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

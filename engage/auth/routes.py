@@ -95,7 +95,8 @@ def account() -> str | Response:
         flash("Your communication and access needs are saved.")
         return redirect(url_for("auth.account"))
     choices = {"notify_draft": user.notify_draft, "notify_deadline": user.notify_deadline}
-    notify_form = NotificationForm(data=choices | {"notify_decision": user.notify_decision})
+    choices |= {"notify_decision": user.notify_decision, "notify_updates": user.notify_updates}
+    notify_form = NotificationForm(data=choices)
     return render_template("auth/account.html", form=form, user=user, notify_form=notify_form)
 
 
@@ -110,6 +111,7 @@ def notifications() -> Response:
             draft=bool(form.notify_draft.data),
             deadline=bool(form.notify_deadline.data),
             decision=bool(form.notify_decision.data),
+            updates=bool(form.notify_updates.data),
         )
         flash("Your email choices are saved.")
     return redirect(url_for("auth.account"))

@@ -147,8 +147,9 @@ def reissue_invite(actor: User, user: User) -> str:
     return token
 
 
-def set_notifications(user: User, *, draft: bool, deadline: bool, decision: bool) -> None:
+def set_notifications(user: User, *, draft: bool, deadline: bool, decision: bool, updates: bool = True) -> None:
     """Record which notification emails the user wants."""
     user.notify_draft, user.notify_deadline, user.notify_decision = draft, deadline, decision
+    user.notify_updates = updates
     audit.record(user.id, "notifications_updated", user)
     db.session.commit()

@@ -18,6 +18,7 @@ PREFERENCES = {
     "draft_for_review": "notify_draft",
     "deadline_reminder": "notify_deadline",
     "comment_decision": "notify_decision",
+    "you_said_update": "notify_updates",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from engage.auth.models import User
 from engage.extensions import db
 from engage.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from engage.tracker.models import WeDid
 
 programme_people = Table(
     "programme_people",
@@ -59,6 +63,9 @@ class CoreOfferChange(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when a "we did" action made this change, so the history reads "changed because you said ...".
+    we_did_id: Mapped[int | None] = mapped_column(ForeignKey("we_did.id", ondelete="SET NULL"))
 
     component: Mapped[CoreOfferComponent] = relationship(back_populates="changes")
     changed_by: Mapped[User | None] = relationship()
+    we_did: Mapped[WeDid | None] = relationship("WeDid")

@@ -1,0 +1,293 @@
+"""Lead pages for "you said, we did": statements, quotes, actions, coverage and the summary report."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as HttpResponse
+
+from engage.auth.permissions import require_manager
+from engage.extensions import db
+from engage.forms import options
+from engage.programmes.models import Programme
+from engage.programmes.services import programme_or_404
+from engage.tracker import bp, services
+from engage.tracker.forms import ActionForm, QuoteForm, StatementForm
+from engage.tracker.models import ActionStatus, Quote, WeDid, YouSaid
+
+PREFIX = "/you-said-we-did"
+
+
+def _managed(slug: str) -> Programme:
+    programme = programme_or_404(slug)
+    require_manager(programme)
+    return programme
+
+
+def _statement(statement_id: int) -> YouSaid:
+    you_said = db.get_or_404(YouSaid, statement_id)
+    require_manager(you_said.programme)
+    return you_said
+
+
+def _quote(quote_id: int) -> Quote:
+    quote = db.get_or_404(Quote, quote_id)
+    require_manager(quote.you_said.programme)
+    return quote
+
+
+def _error(form: object, error: services.TrackerError, fallback: str) -> None:
+    target = getattr(form, error.field or fallback, None) or getattr(form, fallback)
+    target.errors = [*target.errors, str(error)]
+
+
+@bp.route(f"{PREFIX}/<slug>")
+def manage(slug: str) -> str:
+    """Every statement of the programme, drafts first."""
+    programme = _managed(slug)
+    return render_template("tracker/manage.html", programme=programme, statements=services.you_saids(programme))
+
+
+def _statement_form(programme: Programme, you_said: YouSaid | None = None) -> StatementForm:
+    if you_said is not None and request.method == "GET":
+        form = StatementForm(obj=you_said)
+        form.theme_ids.data = [t.id for t in you_said.themes]
+        form.comment_ids.data = [c.id for c in you_said.comments]
+        form.picture_alt.data = you_said.easy_read_image_alt
+    else:
+        form = StatementForm()
+    form.theme_ids.choices = options(
+        (t.id, f"{t.label} ({t.size} comments, from “{t.run.title}”)") for t in services.programme_themes(programme)
+    )
+    form.comment_ids.choices = options(
+        (c.id, f"{c.author.name} on “{c.section.heading}”: {c.text[:120]}")
+        for c in services.programme_comments(programme)
+    )
+    return form
+
+
+def _fields(form: StatementForm) -> services.Statement:
+    return services.Statement(
+        title=form.title.data,
+        statement=form.statement.data,
+        easy_read_text=form.easy_read_text.data or "",
+        theme_ids=list(form.theme_ids.data or []),
+        comment_ids=list(form.comment_ids.data or []),
+    )
+
+
+@bp.route(f"{PREFIX}/<slug>/new", methods=["GET", "POST"])
+def new_statement(slug: str) -> str | HttpResponse:
+    """Write a "you said" statement from themes and panel comments."""
+    programme = _managed(slug)
+    form = _statement_form(programme)
+    if request.method == "GET" and request.args.get("theme", "").isdigit():
+        form.theme_ids.data = [int(request.args["theme"])]
+    if form.validate_on_submit():
+        try:
+            you_said = services.create_you_said(current_user, programme, _fields(form))
+            _save_picture(you_said, form)
+        except services.TrackerError as error:
+            db.session.rollback()
+            _error(form, error, "theme_ids")
+        else:
+            flash("Statement saved as a draft. Add quotes and actions, then publish it.")
+            return redirect(url_for("tracker.statement", statement_id=you_said.id))
+    return render_template("tracker/statement_form.html", programme=programme, form=form, you_said=None)
+
+
+def _save_picture(you_said: YouSaid, form: StatementForm) -> None:
+    picture = form.picture.data.stream if form.picture.data else None
+    if picture is not None or form.picture_alt.data or you_said.easy_read_image is not None:
+        services.set_picture(current_user, you_said, picture, form.picture_alt.data or "")
+        db.session.commit()
+
+
+@bp.route(f"{PREFIX}/statements/<int:statement_id>/edit", methods=["GET", "POST"])
+def edit_statement(statement_id: int) -> str | HttpResponse:
+    you_said = _statement(statement_id)
+    form = _statement_form(you_said.programme, you_said)
+    if form.validate_on_submit():
+        try:
+            _save_picture(you_said, form)
+            services.update_you_said(current_user, you_said, _fields(form))
+        except services.TrackerError as error:
+            db.session.rollback()
+            _error(form, error, "theme_ids")
+        else:
+            flash("Statement saved.")
+            return redirect(url_for("tracker.statement", statement_id=you_said.id))
+    return render_template("tracker/statement_form.html", programme=you_said.programme, form=form, you_said=you_said)
+
+
+@bp.route(f"{PREFIX}/statements/<int:statement_id>")
+def statement(statement_id: int) -> str:
+    """A statement with its reach, quotes (to approve) and actions; publish from here."""
+    you_said = _statement(statement_id)
+    return _statement_page(you_said)
+
+
+def _statement_page(you_said: YouSaid, problem: str | None = None, status: int = 200) -> tuple[str, int]:
+    return (
+        render_template(
+            "tracker/statement.html",
+            you_said=you_said,
+            programme=you_said.programme,
+            reach=services.you_said_reach(you_said),
+            candidates=services.candidate_quotes(you_said),
+            shown_count=str,
+            problem=problem,
+        ),
+        status,
+    )
+
+
+@bp.route(f"{PREFIX}/statements/<int:statement_id>/quotes", methods=["POST"])
+def add_quote(statement_id: int) -> HttpResponse | tuple[str, int]:
+    you_said = _statement(statement_id)
+    try:
+        services.add_quote(current_user, you_said, request.form.get("source", ""))
+    except services.TrackerError as error:
+        return _statement_page(you_said, str(error), 400)
+    flash("Quote added. Read it, then approve it.")
+    return redirect(url_for("tracker.statement", statement_id=you_said.id) + "#quotes")
+
+
+@bp.route(f"{PREFIX}/quotes/<int:quote_id>", methods=["GET", "POST"])
+def edit_quote(quote_id: int) -> str | HttpResponse:
+    quote = _quote(quote_id)
+    form = QuoteForm(obj=quote) if request.method == "GET" else QuoteForm()
+    if form.validate_on_submit():
+        services.edit_quote(current_user, quote, form.text.data)
+        flash("Quote saved. Approve it again before publishing.")
+        return redirect(url_for("tracker.statement", statement_id=quote.you_said_id) + "#quotes")
+    return render_template("tracker/quote_form.html", quote=quote, form=form, programme=quote.you_said.programme)
+
+
+@bp.route(f"{PREFIX}/quotes/<int:quote_id>/approve", methods=["POST"])
+def approve_quote(quote_id: int) -> HttpResponse | tuple[str, int]:
+    quote = _quote(quote_id)
+    try:
+        services.approve_quote(current_user, quote)
+    except services.TrackerError as error:
+        return _statement_page(quote.you_said, str(error), 400)
+    return redirect(url_for("tracker.statement", statement_id=quote.you_said_id) + "#quotes")
+
+
+@bp.route(f"{PREFIX}/quotes/<int:quote_id>/remove", methods=["POST"])
+def remove_quote(quote_id: int) -> HttpResponse:
+    quote = _quote(quote_id)
+    statement_id = quote.you_said_id
+    services.remove_quote(current_user, quote)
+    flash("Quote removed.")
+    return redirect(url_for("tracker.statement", statement_id=statement_id) + "#quotes")
+
+
+@bp.route(f"{PREFIX}/statements/<int:statement_id>/publish", methods=["POST"])
+def publish(statement_id: int) -> HttpResponse | tuple[str, int]:
+    you_said = _statement(statement_id)
+    try:
+        services.publish(current_user, you_said)
+    except services.TrackerError as error:
+        return _statement_page(you_said, str(error), 400)
+    flash("Published on the programme's “you said, we did” board. People who asked to hear back have been told.")
+    return redirect(url_for("tracker.statement", statement_id=you_said.id))
+
+
+@bp.route(f"{PREFIX}/statements/<int:statement_id>/unpublish", methods=["POST"])
+def unpublish(statement_id: int) -> HttpResponse:
+    you_said = _statement(statement_id)
+    services.unpublish(current_user, you_said)
+    flash("Taken off the public board.")
+    return redirect(url_for("tracker.statement", statement_id=you_said.id))
+
+
+def _action_form(programme: Programme, action: WeDid | None = None) -> ActionForm:
+    if action is not None and request.method == "GET":
+        form = ActionForm(obj=action)
+        form.status.data = action.status.value
+        form.component_ids.data = [c.id for c in action.components]
+        form.note.data = ""
+    else:
+        form = ActionForm()
+    form.set_components(programme.components)
+    return form
+
+
+def _action_fields(form: ActionForm) -> services.ActionFields:
+    return services.ActionFields(
+        what=form.what.data,
+        owner=form.owner.data,
+        detail=form.detail.data or "",
+        status=ActionStatus(form.status.data),
+        reason=form.reason.data or "",
+        progress=form.progress.data,
+        target_date=form.target_date.data,
+        completed_on=form.completed_on.data,
+        evidence_url=form.evidence_url.data or "",
+        component_ids=list(form.component_ids.data or []),
+        changed_component_id=form.changed_component.data or None,
+        new_description=form.new_description.data or "",
+    )
+
+
+@bp.route(f"{PREFIX}/statements/<int:statement_id>/actions/new", methods=["GET", "POST"])
+def new_action(statement_id: int) -> str | HttpResponse:
+    """Record what will change because of what people said."""
+    you_said = _statement(statement_id)
+    form = _action_form(you_said.programme)
+    if form.validate_on_submit():
+        try:
+            services.add_action(current_user, you_said, _action_fields(form))
+        except services.TrackerError as error:
+            db.session.rollback()
+            _error(form, error, "what")
+        else:
+            flash("Action added.")
+            return redirect(url_for("tracker.statement", statement_id=you_said.id) + "#actions")
+    return render_template("tracker/action_form.html", you_said=you_said, form=form, action=None)
+
+
+@bp.route(f"{PREFIX}/actions/<int:action_id>", methods=["GET", "POST"])
+def edit_action(action_id: int) -> str | HttpResponse:
+    """Update an action's status and progress; each update is dated on its timeline."""
+    action = db.get_or_404(WeDid, action_id)
+    you_said = action.you_said
+    require_manager(you_said.programme)
+    form = _action_form(you_said.programme, action)
+    if form.validate_on_submit():
+        try:
+            services.update_action(current_user, action, _action_fields(form), form.note.data or "")
+        except services.TrackerError as error:
+            db.session.rollback()
+            _error(form, error, "what")
+        else:
+            flash("Action updated.")
+            return redirect(url_for("tracker.statement", statement_id=you_said.id) + "#actions")
+    return render_template("tracker/action_form.html", you_said=you_said, form=form, action=action)
+
+
+@bp.route(f"{PREFIX}/<slug>/coverage")
+def coverage(slug: str) -> str:
+    """What is still to respond to: themes, statements without actions, actions gone quiet."""
+    programme = _managed(slug)
+    days = request.args.get("days", "30")
+    stale_days = int(days) if days.isdigit() and 1 <= int(days) <= 365 else 30
+    return render_template(
+        "tracker/coverage.html", programme=programme, coverage=services.coverage(programme, stale_days)
+    )
+
+
+@bp.route(f"{PREFIX}/<slug>/report")
+def report(slug: str) -> str:
+    """The feedback summary report, ready to print."""
+    programme = _managed(slug)
+    themes = services.latest_themes(programme)
+    return render_template(
+        "tracker/report.html",
+        programme=programme,
+        themes=sorted(themes, key=lambda t: -t.size),
+        statements=services.you_saids(programme),
+        reach=services.programme_reach(programme),
+        shown=services.shown,
+    )

@@ -1,0 +1,654 @@
+"""Named operations for "you said, we did": statements, quotes, actions, publication and closing the loop."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import IO
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
+
+from analysis.redact import redact
+from engage import audit
+from engage.auth.models import User
+from engage.extensions import db
+from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
+from engage.media.models import MediaKind
+from engage.media.storage import UploadError, discard, store
+from engage.notify.services import notify, notify_address
+from engage.panels.models import Comment, Draft, DraftSection
+from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
+from engage.surveys.models import Answer, Contact, Response, ResponseStatus, Survey
+from engage.timeutil import utcnow
+from engage.tracker.models import ActionStatus, ActionUpdate, LoopNotice, Quote, WeDid, YouSaid
+
+
+class TrackerError(ValueError):
+    """A change that cannot be made; `field` names the form field the message belongs to, if any."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# Statements
+
+
+@dataclass
+class Statement:
+    title: str
+    statement: str
+    easy_read_text: str = ""
+    theme_ids: list[int] = field(default_factory=list)
+    comment_ids: list[int] = field(default_factory=list)
+
+
+def programme_themes(programme: Programme) -> list[Theme]:
+    """Themes a statement can be made from: those of the programme's finished runs, not marked as noise."""
+    query = (
+        select(Theme)
+        .join(AnalysisRun)
+        .where(AnalysisRun.programme_id == programme.id, AnalysisRun.status == RunStatus.DONE)
+        .where(Theme.is_noise.is_(False))
+        .order_by(AnalysisRun.created_at.desc(), Theme.position)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def programme_comments(programme: Programme) -> list[Comment]:
+    """Panel comments on the programme's drafts, decided ones first."""
+    query = (
+        select(Comment)
+        .join(DraftSection)
+        .join(Draft)
+        .where(Draft.programme_id == programme.id, Comment.withdrawn.is_(False))
+        .order_by(Comment.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def _evidence(programme: Programme, statement: Statement) -> tuple[list[Theme], list[Comment]]:
+    """The themes and comments named, each checked to belong to this programme (ids can be forged)."""
+    themes = {t.id: t for t in programme_themes(programme)}
+    comments = {c.id: c for c in programme_comments(programme)}
+    if any(i not in themes for i in statement.theme_ids):
+        raise TrackerError("Choose themes from this programme's analyses", "theme_ids")
+    if any(i not in comments for i in statement.comment_ids):
+        raise TrackerError("Choose comments from this programme's panels", "comment_ids")
+    if not statement.theme_ids and not statement.comment_ids:
+        raise TrackerError("Choose at least one theme or panel comment that this statement comes from", "theme_ids")
+    return [themes[i] for i in statement.theme_ids], [comments[i] for i in statement.comment_ids]
+
+
+def create_you_said(actor: User, programme: Programme, statement: Statement) -> YouSaid:
+    themes, comments = _evidence(programme, statement)
+    you_said = YouSaid(
+        programme=programme,
+        title=statement.title,
+        statement=statement.statement,
+        easy_read_text=statement.easy_read_text,
+        themes=themes,
+        comments=comments,
+        created_by_id=actor.id,
+    )
+    db.session.add(you_said)
+    audit.record(actor.id, "you_said_created", you_said, f"themes={len(themes)} comments={len(comments)}")
+    db.session.commit()
+    return you_said
+
+
+def update_you_said(actor: User, you_said: YouSaid, statement: Statement) -> None:
+    you_said.themes, you_said.comments = _evidence(you_said.programme, statement)
+    you_said.title, you_said.statement = statement.title, statement.statement
+    you_said.easy_read_text = statement.easy_read_text
+    audit.record(actor.id, "you_said_changed", you_said)
+    db.session.commit()
+
+
+def set_picture(actor: User, you_said: YouSaid, picture: IO[bytes] | None, alt: str) -> None:
+    """The easy read picture beside the statement; a new upload replaces the old one."""
+    if picture is not None:
+        try:
+            media = store(picture, MediaKind.IMAGE, programme_id=you_said.programme_id)
+        except UploadError as error:
+            raise TrackerError(str(error), "picture") from error
+        old, you_said.easy_read_image = you_said.easy_read_image, media
+        if old is not None:
+            discard(old)
+    if you_said.easy_read_image is not None and not alt:
+        raise TrackerError("Describe the picture for people who cannot see it", "picture_alt")
+    you_said.easy_read_image_alt = alt if you_said.easy_read_image is not None else ""
+    audit.record(actor.id, "you_said_picture", you_said)
+
+
+def you_saids(programme: Programme, published_only: bool = False) -> list[YouSaid]:
+    query = select(YouSaid).where(YouSaid.programme_id == programme.id)
+    if published_only:
+        query = query.where(YouSaid.published_at.is_not(None)).order_by(YouSaid.published_at.desc())
+    else:
+        query = query.order_by(YouSaid.published_at.is_(None).desc(), YouSaid.updated_at.desc())
+    return list(db.session.execute(query).scalars())
+
+
+# Quotes: redacted when taken, approved before they are shown
+
+
+def _assignments(you_said: YouSaid) -> list[ThemeAssignment]:
+    ids = [t.id for t in you_said.themes]
+    if not ids:
+        return []
+    return list(db.session.execute(select(ThemeAssignment).where(ThemeAssignment.theme_id.in_(ids))).scalars())
+
+
+def candidate_quotes(you_said: YouSaid) -> list[tuple[str, str]]:
+    """(source key, redacted text) for the themes' representative quotes and the linked comments not yet used."""
+    used = {f"a{q.answer_id}" for q in you_said.quotes if q.answer_id}
+    used |= {f"c{q.comment_id}" for q in you_said.quotes if q.comment_id}
+    keys = [f"a{i}" for theme in you_said.themes for i in theme.quote_answer_ids or []]
+    keys += [f"c{i}" for theme in you_said.themes for i in theme.quote_comment_ids or []]
+    keys += [f"c{c.id}" for c in you_said.comments]
+    found = []
+    for key in dict.fromkeys(keys):
+        if key in used:
+            continue
+        text = _source_text(you_said, key)
+        if text:
+            found.append((key, redact(text)))
+    return found
+
+
+def _source_text(you_said: YouSaid, key: str) -> str | None:
+    """The words behind a source key, if that source is part of this statement's evidence."""
+    kind, number = key[:1], key[1:]
+    if not number.isdigit():
+        return None
+    ident = int(number)
+    assignments = _assignments(you_said)
+    if kind == "a" and any(a.answer_id == ident for a in assignments):
+        answer = db.session.get(Answer, ident)
+        # A BSL answer is quoted through its English interpretation, and only once it has one.
+        return answer.text if answer is not None and answer.text.strip() else None
+    if kind == "c" and (ident in {c.id for c in you_said.comments} or any(a.comment_id == ident for a in assignments)):
+        comment = db.session.get(Comment, ident)
+        return comment.text if comment is not None and not comment.withdrawn else None
+    return None
+
+
+def add_quote(actor: User, you_said: YouSaid, key: str) -> Quote:
+    text = _source_text(you_said, key)
+    if text is None:
+        raise TrackerError("Choose a quote from this statement's themes or comments", "source")
+    quote = Quote(text=redact(text))
+    if key.startswith("a"):
+        quote.answer_id = int(key[1:])
+    else:
+        quote.comment_id = int(key[1:])
+    you_said.quotes.append(quote)
+    audit.record(actor.id, "quote_added", you_said, f"source={key}")
+    db.session.commit()
+    return quote
+
+
+def edit_quote(actor: User, quote: Quote, text: str) -> None:
+    """Shorten or tidy a quote. It is redacted again, and needs approving again."""
+    quote.text, quote.approved_at, quote.approved_by_id = redact(text), None, None
+    audit.record(actor.id, "quote_edited", quote)
+    db.session.commit()
+
+
+def approve_quote(actor: User, quote: Quote) -> None:
+    if redact(quote.text) != quote.text:
+        raise TrackerError("This quote still contains personal details. Edit it first")
+    quote.approved_at, quote.approved_by_id = utcnow(), actor.id
+    audit.record(actor.id, "quote_approved", quote)
+    db.session.commit()
+
+
+def remove_quote(actor: User, quote: Quote) -> None:
+    audit.record(actor.id, "quote_removed", quote.you_said, f"quote={quote.id}")
+    db.session.delete(quote)
+    db.session.commit()
+
+
+# Publication
+
+
+def publish(actor: User, you_said: YouSaid) -> None:
+    """Put the statement on the public board and tell the people who contributed, once."""
+    unapproved = [q for q in you_said.quotes if q.approved_at is None]
+    if unapproved:
+        raise TrackerError(f"Approve or remove every quote before publishing ({len(unapproved)} not approved)")
+    if any(redact(q.text) != q.text for q in you_said.quotes):
+        raise TrackerError("A quote still contains personal details. Edit it before publishing")
+    if you_said.published_at is None:
+        you_said.published_at = utcnow()
+    audit.record(actor.id, "you_said_published", you_said)
+    tell_contributors(
+        you_said,
+        f"published:{you_said.id}",
+        f"You said, we did: {you_said.title}",
+        f"Thank you for telling us what you think. We have published what we heard:\n\n"
+        f"You said: {you_said.title}\n\n{you_said.statement}\n\n"
+        + "".join(f"We will: {a.what} ({a.status.label}).\n" for a in you_said.actions),
+    )
+    db.session.commit()
+
+
+def unpublish(actor: User, you_said: YouSaid) -> None:
+    you_said.published_at = None
+    audit.record(actor.id, "you_said_unpublished", you_said)
+    db.session.commit()
+
+
+# Actions
+
+
+@dataclass
+class ActionFields:
+    what: str
+    owner: str
+    detail: str = ""
+    status: ActionStatus = ActionStatus.PLANNED
+    reason: str = ""
+    progress: int = 0
+    target_date: date | None = None
+    completed_on: date | None = None
+    evidence_url: str = ""
+    component_ids: list[int] = field(default_factory=list)
+    # A new description for one of the components, recorded in the core offer's history.
+    changed_component_id: int | None = None
+    new_description: str = ""
+
+
+def _check_action(programme: Programme, fields: ActionFields) -> list[CoreOfferComponent]:
+    if not 0 <= fields.progress <= 100:
+        raise TrackerError("Progress must be a whole number from 0 to 100", "progress")
+    if fields.status == ActionStatus.NOT_TAKEN_FORWARD and not fields.reason.strip():
+        raise TrackerError("Say why this is not being taken forward", "reason")
+    if fields.evidence_url and not fields.evidence_url.startswith(("https://", "http://")):
+        raise TrackerError("The evidence link must start with https://", "evidence_url")
+    components = {c.id: c for c in programme.components}
+    if any(i not in components for i in fields.component_ids):
+        raise TrackerError("Choose components of this programme's core offer", "component_ids")
+    if not fields.component_ids:
+        raise TrackerError("Choose at least one part of the core offer this action changes", "component_ids")
+    if fields.changed_component_id is not None:
+        if fields.changed_component_id not in fields.component_ids:
+            raise TrackerError("The component whose description changes must be one of those chosen", "changed")
+        if not fields.new_description.strip():
+            raise TrackerError("Enter the component's new description", "new_description")
+    return [components[i] for i in fields.component_ids]
+
+
+def _apply_action(action: WeDid, fields: ActionFields, components: list[CoreOfferComponent]) -> None:
+    action.what, action.owner, action.detail = fields.what, fields.owner, fields.detail
+    action.status = fields.status
+    action.reason = fields.reason if fields.status == ActionStatus.NOT_TAKEN_FORWARD else ""
+    action.progress = 100 if fields.status == ActionStatus.DONE else fields.progress
+    action.target_date, action.evidence_url = fields.target_date, fields.evidence_url
+    action.completed_on = (fields.completed_on or date.today()) if fields.status == ActionStatus.DONE else None
+    action.components, action.updated_at = components, utcnow()
+
+
+def _change_description(actor: User, action: WeDid, fields: ActionFields) -> None:
+    """Record the component's new description in the core offer history, linked back to this action."""
+    component = next(c for c in action.components if c.id == fields.changed_component_id)
+    if fields.new_description == component.description:
+        return
+    component.changes.append(
+        CoreOfferChange(
+            before=component.description,
+            after=fields.new_description,
+            # The history is public at once; the statement's own words appear there only once it is published.
+            reason="Changed in response to what people told us",
+            changed_by_id=actor.id,
+            we_did=action,
+        )
+    )
+    component.description, component.updated_at = fields.new_description, utcnow()
+    audit.record(actor.id, "component_changed", component, f"we_did={action.id}")
+
+
+def add_action(actor: User, you_said: YouSaid, fields: ActionFields) -> WeDid:
+    components = _check_action(you_said.programme, fields)
+    action = WeDid(you_said=you_said)
+    _apply_action(action, fields, components)
+    first = ActionUpdate(by_id=actor.id, status=action.status, progress=action.progress, note="Action added")
+    action.updates.append(first)
+    db.session.add(action)
+    db.session.flush()
+    if fields.changed_component_id is not None:
+        _change_description(actor, action, fields)
+    audit.record(actor.id, "we_did_added", action, f"you_said={you_said.id}")
+    db.session.commit()
+    return action
+
+
+def update_action(actor: User, action: WeDid, fields: ActionFields, note: str) -> None:
+    """Change an action; a dated timeline entry records it, and contributors hear of a new status once."""
+    components = _check_action(action.you_said.programme, fields)
+    before = action.status
+    _apply_action(action, fields, components)
+    action.updates.append(ActionUpdate(by_id=actor.id, status=action.status, progress=action.progress, note=note))
+    if fields.changed_component_id is not None:
+        _change_description(actor, action, fields)
+    audit.record(actor.id, "we_did_updated", action, f"status={action.status.value}")
+    if action.status != before and action.you_said.is_published:
+        tell_contributors(
+            action.you_said,
+            f"action:{action.id}:{action.status.value}",
+            f"Update: {action.what}",
+            f"You told us: {action.you_said.title}\n\nWe said we would: {action.what}\n\n"
+            f"This is now: {action.status.label}.\n" + (f"\n{note}\n" if note else ""),
+        )
+    db.session.commit()
+
+
+def last_update_at(action: WeDid) -> datetime:
+    return max([u.at for u in action.updates] or [action.created_at])
+
+
+# Who contributed, and telling them
+
+
+@dataclass
+class Contributors:
+    response_ids: set[int]
+    comment_author_ids: set[int]
+
+    @property
+    def people(self) -> int:
+        return len(self.response_ids) + len(self.comment_author_ids)
+
+
+def contributors(you_said: YouSaid) -> Contributors:
+    """The responses and panel members whose words are in the statement's themes or linked comments."""
+    answer_ids = {a.answer_id for a in _assignments(you_said) if a.answer_id}
+    comment_ids = {a.comment_id for a in _assignments(you_said) if a.comment_id} | {c.id for c in you_said.comments}
+    responses: set[int] = set()
+    if answer_ids:
+        query = select(Answer.response_id).where(Answer.id.in_(answer_ids))
+        responses = set(db.session.execute(query).scalars())
+    authors: set[int] = set()
+    if comment_ids:
+        authors = set(db.session.execute(select(Comment.author_id).where(Comment.id.in_(comment_ids))).scalars())
+    return Contributors(responses, authors)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="you-said-updates")
+
+
+def unsubscribe_link(kind: str, ident: int) -> str:
+    return url_for("tracker.unsubscribe", token=_serializer().dumps([kind, ident]), _external=True)
+
+
+def token_is_valid(token: str) -> bool:
+    try:
+        _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def unsubscribe(token: str) -> bool:
+    """Stop "you said, we did" updates for whoever the token names. False if the token is not valid."""
+    try:
+        kind, ident = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return False
+    if kind == "contact" and (contact := db.session.get(Contact, ident)) is not None:
+        contact.wants_updates = False
+    elif kind == "user" and (user := db.session.get(User, ident)) is not None:
+        user.notify_updates = False
+    else:
+        return False
+    audit.record(None, "updates_unsubscribed", None, f"{kind}={ident}")
+    db.session.commit()
+    return True
+
+
+def _once(event: str, recipient: str) -> bool:
+    """True the first time this person is told about this event (and records that they were)."""
+    seen = select(LoopNotice.id).where(LoopNotice.event == event, LoopNotice.recipient == recipient)
+    if db.session.execute(seen).first() is not None:
+        return False
+    db.session.add(LoopNotice(event=event, recipient=recipient))
+    return True
+
+
+def tell_contributors(you_said: YouSaid, event: str, subject: str, body: str) -> int:
+    """Email each person who contributed and asked to hear back, once per event. Each message is
+    addressed to one person and says nothing about anyone else. Returns how many were queued."""
+    people = contributors(you_said)
+    board = url_for("tracker.board", slug=you_said.programme.slug, _external=True)
+    sent = 0
+    if people.response_ids:
+        query = select(Contact).where(
+            Contact.response_id.in_(people.response_ids), Contact.wants_updates.is_(True), Contact.email != ""
+        )
+        for contact in db.session.execute(query).scalars():
+            if _once(event, f"contact:{contact.id}"):
+                stop = unsubscribe_link("contact", contact.id)
+                notify_address(contact.email, "you_said_update", subject, f"{body}\nSee it all: {board}\n\n"
+                               f"To stop these emails: {stop}\n")  # fmt: skip
+                sent += 1
+    for user_id in sorted(people.comment_author_ids):
+        user = db.session.get(User, user_id)
+        if user is not None and user.notify_updates and _once(event, f"user:{user.id}"):
+            stop = unsubscribe_link("user", user.id)
+            notify(user, "you_said_update", subject, f"{body}\nSee it all: {board}\n\nTo stop these emails: {stop}\n",
+                   about=event)  # fmt: skip
+            sent += 1
+    return sent
+
+
+# Reach: how many people, through which formats and channels, from which groups
+
+
+@dataclass
+class Reach:
+    people: int
+    by_format: dict[str, int]
+    by_channel: dict[str, int]
+    by_group: dict[str, dict[str, int]]
+
+
+def reach_of(response_ids: set[int], extra_people: int = 0) -> Reach:
+    """Counts over these submitted responses (and panel members), for suppression by the caller."""
+    formats: Counter[str] = Counter()
+    channels: Counter[str] = Counter()
+    groups: dict[str, Counter[str]] = {}
+    if response_ids:
+        responses = db.session.execute(select(Response).where(Response.id.in_(response_ids))).scalars()
+        for response in responses:
+            formats.update(f.value for f in response.format_list)
+            channels[response.channel.value] += 1
+            for answer in response.answers:
+                key = answer.question.equality_key
+                if key and answer.choices:
+                    groups.setdefault(key, Counter()).update(answer.choices)
+    return Reach(
+        len(response_ids) + extra_people,
+        dict(formats),
+        dict(channels),
+        {k: dict(v) for k, v in groups.items()},
+    )
+
+
+def you_said_reach(you_said: YouSaid) -> Reach:
+    people = contributors(you_said)
+    reach = reach_of(people.response_ids, len(people.comment_author_ids))
+    if people.comment_author_ids:
+        reach.by_channel["panel"] = len(people.comment_author_ids)
+    return reach
+
+
+def programme_reach(programme: Programme) -> Reach:
+    query = (
+        select(Response.id)
+        .join(Survey)
+        .where(Survey.programme_id == programme.id, Response.status == ResponseStatus.SUBMITTED)
+    )
+    return reach_of(set(db.session.execute(query).scalars()))
+
+
+def shown(count: int) -> str:
+    """A count as the public sees it: small counts are suppressed so nobody can be picked out."""
+    threshold = int(current_app.config["SMALL_COUNT_THRESHOLD"])
+    return f"fewer than {threshold}" if 0 < count < threshold else f"{count:,}"
+
+
+# The public board
+
+
+BOARD_STATUSES = {s.value for s in ActionStatus}
+
+
+@dataclass
+class BoardFilters:
+    component_id: int | None = None
+    status: ActionStatus | None = None
+
+
+def board_filters(programme: Programme, component: str, status: str) -> BoardFilters:
+    """Check the board's filters; unknown values are refused with a message, never a server error."""
+    filters = BoardFilters()
+    if component:
+        if not component.isdigit() or int(component) not in {c.id for c in programme.components}:
+            raise TrackerError("There is no such part of the core offer in this programme", "component")
+        filters.component_id = int(component)
+    if status:
+        if status not in BOARD_STATUSES:
+            raise TrackerError("Choose a status from the list", "status")
+        filters.status = ActionStatus(status)
+    return filters
+
+
+def board_items(programme: Programme, filters: BoardFilters) -> list[YouSaid]:
+    """Published statements whose actions match the filters (all published ones when no filter is set)."""
+    items = you_saids(programme, published_only=True)
+    if filters.component_id is None and filters.status is None:
+        return items
+
+    def matches(action: WeDid) -> bool:
+        if filters.component_id is not None and filters.component_id not in {c.id for c in action.components}:
+            return False
+        return filters.status is None or action.status == filters.status
+
+    return [item for item in items if any(matches(a) for a in item.actions)]
+
+
+@dataclass
+class BoardCharts:
+    themes_total: int
+    themes_answered: int  # linked to a published statement with at least one action
+    themes_said: int  # linked to a published statement with no action yet
+    actions_by_status: dict[ActionStatus, int]
+
+    @property
+    def theme_rows(self) -> list[tuple[str, int]]:
+        waiting = self.themes_total - self.themes_answered - self.themes_said
+        return [
+            ("Themes with an action", self.themes_answered),
+            ("Themes published, action to follow", self.themes_said),
+            ("Themes not yet responded to", waiting),
+        ]
+
+    @property
+    def status_rows(self) -> list[tuple[str, int]]:
+        return [(status.label, n) for status, n in self.actions_by_status.items()]
+
+    @property
+    def actions_total(self) -> int:
+        return sum(self.actions_by_status.values())
+
+
+def board_charts(programme: Programme) -> BoardCharts:
+    themes = {t.id for t in latest_themes(programme)}
+    answered: set[int] = set()
+    said: set[int] = set()
+    statuses: Counter[ActionStatus] = Counter()
+    for item in you_saids(programme, published_only=True):
+        linked = {t.id for t in item.themes} & themes
+        (answered if item.actions else said).update(linked)
+        statuses.update(a.status for a in item.actions)
+    return BoardCharts(len(themes), len(answered), len(said - answered), {s: statuses[s] for s in ActionStatus})
+
+
+def latest_themes(programme: Programme) -> list[Theme]:
+    """The themes of the programme's most recent finished analysis: what people are saying now."""
+    run = (
+        db.session.execute(
+            select(AnalysisRun)
+            .where(AnalysisRun.programme_id == programme.id, AnalysisRun.status == RunStatus.DONE)
+            .order_by(AnalysisRun.finished_at.desc(), AnalysisRun.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    if run is None:
+        return []
+    return [t for t in run.themes if not t.is_noise]
+
+
+# Coverage for leads
+
+
+@dataclass
+class Coverage:
+    themes_without_statement: list[Theme]
+    statements_without_action: list[YouSaid]
+    stale_actions: list[WeDid]
+    median_days_to_action: float | None
+    stale_days: int
+
+
+def _first_heard(theme: Theme) -> datetime | None:
+    answered = db.session.execute(
+        select(func.min(Response.submitted_at))
+        .join(Answer, Answer.response_id == Response.id)
+        .join(ThemeAssignment, ThemeAssignment.answer_id == Answer.id)
+        .where(ThemeAssignment.theme_id == theme.id)
+    ).scalar_one()
+    commented = db.session.execute(
+        select(func.min(Comment.created_at))
+        .join(ThemeAssignment, ThemeAssignment.comment_id == Comment.id)
+        .where(ThemeAssignment.theme_id == theme.id)
+    ).scalar_one()
+    return min([t for t in (answered, commented) if t is not None], default=None)
+
+
+def coverage(programme: Programme, stale_days: int) -> Coverage:
+    statements = you_saids(programme)
+    linked = {t.id for s in statements for t in s.themes}
+    first_action: dict[int, datetime] = {}
+    for statement in statements:
+        for action in statement.actions:
+            for theme in statement.themes:
+                if theme.id not in first_action or action.created_at < first_action[theme.id]:
+                    first_action[theme.id] = action.created_at
+    delays = []
+    for theme_id, acted in first_action.items():
+        theme = db.session.get(Theme, theme_id)
+        heard = _first_heard(theme) if theme is not None else None
+        if heard is not None:
+            delays.append(max(0.0, (acted - heard).total_seconds() / 86400))
+    cutoff = utcnow() - timedelta(days=stale_days)
+    open_actions = [
+        a
+        for s in statements
+        for a in s.actions
+        if a.status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS) and last_update_at(a) < cutoff
+    ]
+    return Coverage(
+        themes_without_statement=[t for t in latest_themes(programme) if t.id not in linked],
+        statements_without_action=[s for s in statements if not s.actions],
+        stale_actions=open_actions,
+        median_days_to_action=round(statistics.median(delays), 1) if delays else None,
+        stale_days=stale_days,
+    )
