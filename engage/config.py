@@ -46,6 +46,8 @@ DEFAULTS: dict[str, Any] = {
     # MAIL_USERNAME, MAIL_PASSWORD, MAIL_FROM, MAIL_USE_TLS) when `flask send-mail` runs.
     "MAIL_BACKEND": "outbox",
     "MAIL_FROM": "Engage <engage@localhost>",
+    # The address people reach Engage at, for links in emails sent outside a web request.
+    "PUBLIC_URL": "http://127.0.0.1:5000",
     # Public counts below this are shown as "fewer than N", so nobody can be picked out.
     "SMALL_COUNT_THRESHOLD": 10,
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.

@@ -12,6 +12,7 @@ from engage.extensions import db
 from engage.panels.demo import load_demo_panels
 from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
 from engage.surveys.demo import load_demo_survey
+from engage.tracker.demo import load_demo_board
 
 DEMO_DOMAIN = "demo.engage.test"
 PROGRAMME_SLUG = "community-mental-health-core-offer-review"
@@ -121,4 +122,5 @@ def load_demo() -> Programme:
     load_demo_survey(programme, users[Role.LEAD], Path(current_app.config["SHARED_DATA_DIR"]))
     db.session.commit()
     load_demo_panels(programme, users[Role.LEAD], users[Role.MEMBER])
+    load_demo_board(programme, users[Role.LEAD])
     return programme

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from wtforms import SelectMultipleField
+from wtforms import IntegerField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
@@ -23,6 +23,20 @@ class MultiCheckboxField(SelectMultipleField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("invalid_choice_message", NOT_OFFERED)
         super().__init__(*args, **kwargs)
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose message for text that is not a number is written for people."""
+
+    def __init__(self, *args: Any, invalid_message: str = "Enter a whole number", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.invalid_message) from error
 
 
 def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:

@@ -35,6 +35,7 @@ from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys import answering, formats
 from engage.surveys.models import Format, Question, QuestionKind, Survey, SurveyStatus
 from engage.timeutil import utcnow
+from engage.tracker.models import Quote, WeDid, YouSaid
 
 PASSWORD = "correct horse battery"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -252,6 +253,24 @@ def make_bsl_answer(app: Flask) -> Callable[[Survey], tuple[int, str]]:
             answer = formats.save_video_answer(response, live.questions[0], io.BytesIO(WEBM))
             answering.submit(response)
             return answer.id, answer.video.stored_name
+
+    return make
+
+
+@pytest.fixture
+def make_statement(app: Flask) -> Callable[[Programme, int], dict[str, int]]:
+    """A draft "you said" from a theme, with an approved quote and a planned action; returns their ids."""
+
+    def make(programme: Programme, theme_id: int) -> dict[str, int]:
+        with app.app_context():
+            live = db.session.get(Programme, programme.id)
+            you_said = YouSaid(programme=live, title="Waiting too long", statement="People waited too long.")
+            you_said.themes = [db.session.get(Theme, theme_id)]
+            you_said.quotes = [Quote(text="The wait was far too long.", approved_at=utcnow())]
+            you_said.actions = [WeDid(what="Call back within 2 days", owner="Access team", components=live.components)]
+            db.session.add(you_said)
+            db.session.commit()
+            return {"statement": you_said.id, "quote": you_said.quotes[0].id, "action": you_said.actions[0].id}
 
     return make
 

@@ -9,8 +9,10 @@ from sqlalchemy import func, select
 
 from engage.auth.models import Role, User
 from engage.extensions import db
-from engage.programmes.models import CoreOfferComponent, Programme
+from engage.notify.models import OutboxMessage
+from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
 from engage.surveys.models import Channel, Format, Response, Survey
+from engage.tracker.models import YouSaid
 
 
 def test_demo_loads_once_and_accounts_sign_in(app: Flask) -> None:
@@ -36,6 +38,17 @@ def test_demo_loads_once_and_accounts_sign_in(app: Flask) -> None:
         assert all(q.easy_read_prompt and q.easy_read_image_alt and q.bsl.captions for q in survey.questions)
         assert any(q.equality_key == "ethnicity" for q in survey.questions)
     client = app.test_client()
+    board = client.get("/programmes/community-mental-health-core-offer-review/you-said-we-did").get_data(as_text=True)
+    assert "You said: Let Deaf people contact us in BSL" in board and "Not taken forward" in board
+    with app.app_context():
+        statements = db.session.execute(select(YouSaid)).scalars().all()
+        assert sum(s.is_published for s in statements) == 4 and any(not s.is_published for s in statements)
+        assert all(q.approved_at for s in statements if s.is_published for q in s.quotes)
+        assert all(s.themes for s in statements if s.title.startswith(("Being listened", "Support workers")))
+        linked = db.session.execute(select(CoreOfferChange).where(CoreOfferChange.we_did_id.is_not(None))).all()
+        assert len(linked) == 2, "the core offer history shows changes caused by what people said"
+        sent = db.session.execute(select(func.count()).where(OutboxMessage.kind == "you_said_update")).scalar_one()
+        assert sent > 0, "people who asked to hear back were told"
     for role in Role:
         response = client.post(
             "/login", data={"email": f"{role.value}@demo.engage.test", "password": app.config["DEMO_PASSWORD"]}

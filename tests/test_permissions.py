@@ -32,6 +32,7 @@ SAFEGUARDING_ONLY = {"anonymous": 303, "safeguarding": 200, "*": 403}
 NO_DRAFT = {"*": 302}
 SURVEY = "/surveys/{survey_slug}"
 MANAGE = "/surveys/manage/{survey}"
+TRACKER = "/you-said-we-did"
 
 # (endpoint, method) -> (path, {role: status}); "*" is every role not named.
 MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
@@ -114,6 +115,31 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("surveys.enter", "GET"): (MANAGE + "/enter", LEAD_OF_PROGRAMME),
     ("surveys.enter", "POST"): (MANAGE + "/enter", LEAD_OF_PROGRAMME),
     ("surveys.printable", "GET"): (SURVEY + "/print", EVERYONE_200),
+    ("tracker.manage", "GET"): (TRACKER + "/{slug}", LEAD_OF_PROGRAMME),
+    ("tracker.new_statement", "GET"): (TRACKER + "/{slug}/new", LEAD_OF_PROGRAMME),
+    ("tracker.new_statement", "POST"): (TRACKER + "/{slug}/new", LEAD_OF_PROGRAMME),
+    ("tracker.statement", "GET"): (TRACKER + "/statements/{statement}", LEAD_OF_PROGRAMME),
+    ("tracker.edit_statement", "GET"): (TRACKER + "/statements/{statement}/edit", LEAD_OF_PROGRAMME),
+    ("tracker.edit_statement", "POST"): (TRACKER + "/statements/{statement}/edit", LEAD_OF_PROGRAMME),
+    ("tracker.add_quote", "POST"): (TRACKER + "/statements/{statement}/quotes", LEAD_400),
+    ("tracker.edit_quote", "GET"): (TRACKER + "/quotes/{quote}", LEAD_OF_PROGRAMME),
+    ("tracker.edit_quote", "POST"): (TRACKER + "/quotes/{quote}", LEAD_OF_PROGRAMME),
+    ("tracker.approve_quote", "POST"): (TRACKER + "/quotes/{quote}/approve", LEAD_REDIRECT),
+    ("tracker.remove_quote", "POST"): (TRACKER + "/quotes/{quote}/remove", LEAD_REDIRECT),
+    ("tracker.publish", "POST"): (TRACKER + "/statements/{statement}/publish", LEAD_REDIRECT),
+    ("tracker.unpublish", "POST"): (TRACKER + "/statements/{statement}/unpublish", LEAD_REDIRECT),
+    ("tracker.new_action", "GET"): (TRACKER + "/statements/{statement}/actions/new", LEAD_OF_PROGRAMME),
+    ("tracker.new_action", "POST"): (TRACKER + "/statements/{statement}/actions/new", LEAD_OF_PROGRAMME),
+    ("tracker.edit_action", "GET"): (TRACKER + "/actions/{action}", LEAD_OF_PROGRAMME),
+    ("tracker.edit_action", "POST"): (TRACKER + "/actions/{action}", LEAD_OF_PROGRAMME),
+    ("tracker.coverage", "GET"): (TRACKER + "/{slug}/coverage", LEAD_OF_PROGRAMME),
+    ("tracker.report", "GET"): (TRACKER + "/{slug}/report", LEAD_OF_PROGRAMME),
+    ("tracker.board", "GET"): ("/programmes/{slug}/you-said-we-did", EVERYONE_200),
+    ("tracker.easy_board", "GET"): ("/programmes/{slug}/you-said-we-did/easy-read", EVERYONE_200),
+    ("tracker.feed_json", "GET"): ("/programmes/{slug}/you-said-we-did.json", EVERYONE_200),
+    ("tracker.feed_atom", "GET"): ("/programmes/{slug}/you-said-we-did.atom", EVERYONE_200),
+    ("tracker.unsubscribe", "GET"): ("/updates/stop/not-a-token", {"*": 404}),
+    ("tracker.unsubscribe", "POST"): ("/updates/stop/not-a-token", {"*": 404}),
     # A resident's BSL answer: only the programme's leads may watch it.
     ("media.serve", "GET"): ("/media/{bsl_video}", LEAD_OF_PROGRAMME),
     ("surveys.text_answers", "GET"): (MANAGE + "/results/{question}", LEAD_OF_PROGRAMME),
@@ -209,6 +235,7 @@ def world(
     make_run: Callable[..., tuple[int, int]],
     make_review: Callable[..., dict[str, int]],
     make_bsl_answer: Callable[..., tuple[int, str]],
+    make_statement: Callable[..., dict[str, int]],
 ) -> dict[str, Any]:
     users = {
         "resident": make_user(Role.RESIDENT),
@@ -225,6 +252,7 @@ def world(
     review = make_review(programme, users["member"])
     bsl_answer, bsl_video = make_bsl_answer(survey)
     return {
+        "statement": make_statement(programme, theme),
         "bsl_answer": bsl_answer,
         "bsl_video": bsl_video,
         "review": review,
@@ -248,7 +276,7 @@ def test_each_role_gets_the_expected_status_on_every_route(
     ids |= {"user": target.id, "programme": programme.id, "survey": survey.id, "survey_slug": survey.slug}
     ids |= {"question": survey.questions[0].id, "spare_question": survey.questions[-1].id, "flag": world["flag"]}
     ids |= {"run": world["run"], "theme": world["theme"], "bsl_answer": world["bsl_answer"]}
-    ids |= {"bsl_video": world["bsl_video"]} | world["review"]
+    ids |= {"bsl_video": world["bsl_video"]} | world["review"] | world["statement"]
     if role != "anonymous":
         auth.login(world["users"][role])
     failures = []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 
 from engage.auth.models import User
@@ -20,6 +21,15 @@ PREFERENCES = {
     "comment_decision": "notify_decision",
     "you_said_update": "notify_updates",
 }
+
+
+def absolute_url(endpoint: str, **values: object) -> str:
+    """A full link for an email: from the request when there is one, else from PUBLIC_URL (commands, jobs)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(base.netloc, url_scheme=base.scheme, script_name=base.path or "/")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def already_sent(user: User, kind: str, about: str) -> bool:

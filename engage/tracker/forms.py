@@ -6,10 +6,10 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from engage.forms import NOT_OFFERED, MultiCheckboxField, options, strip
+from engage.forms import NOT_OFFERED, MultiCheckboxField, WholeNumberField, options, strip
 from engage.forms import max_length as too_long
 from engage.forms import required as needed
 from engage.tracker.models import ActionStatus
@@ -84,9 +84,10 @@ class ActionForm(FlaskForm):
         filters=[strip],
         validators=[too_long(2000, "The reason")],
     )
-    progress = IntegerField(
+    progress = WholeNumberField(
         "Progress, as a percentage",
         default=0,
+        invalid_message="Progress must be a whole number from 0 to 100",
         validators=[
             InputRequired("Enter progress as a number from 0 to 100"),
             NumberRange(min=0, max=100, message="Progress must be a whole number from 0 to 100"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import IO
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
@@ -19,7 +19,7 @@ from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
 from engage.media.models import MediaKind
 from engage.media.storage import UploadError, discard, store
-from engage.notify.services import notify, notify_address
+from engage.notify.services import absolute_url, notify, notify_address
 from engage.panels.models import Comment, Draft, DraftSection
 from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
 from engage.surveys.models import Answer, Contact, Response, ResponseStatus, Survey
@@ -233,7 +233,7 @@ def publish(actor: User, you_said: YouSaid) -> None:
         f"You said, we did: {you_said.title}",
         f"Thank you for telling us what you think. We have published what we heard:\n\n"
         f"You said: {you_said.title}\n\n{you_said.statement}\n\n"
-        + "".join(f"We will: {a.what} ({a.status.label}).\n" for a in you_said.actions),
+        + "".join(f"What we are doing: {a.what} ({a.status.label}).\n" for a in you_said.actions),
     )
     db.session.commit()
 
@@ -315,7 +315,8 @@ def _change_description(actor: User, action: WeDid, fields: ActionFields) -> Non
 
 def add_action(actor: User, you_said: YouSaid, fields: ActionFields) -> WeDid:
     components = _check_action(you_said.programme, fields)
-    action = WeDid(you_said=you_said)
+    action = WeDid()
+    you_said.actions.append(action)
     _apply_action(action, fields, components)
     first = ActionUpdate(by_id=actor.id, status=action.status, progress=action.progress, note="Action added")
     action.updates.append(first)
@@ -384,7 +385,7 @@ def _serializer() -> URLSafeSerializer:
 
 
 def unsubscribe_link(kind: str, ident: int) -> str:
-    return url_for("tracker.unsubscribe", token=_serializer().dumps([kind, ident]), _external=True)
+    return absolute_url("tracker.unsubscribe", token=_serializer().dumps([kind, ident]))
 
 
 def token_is_valid(token: str) -> bool:
@@ -425,7 +426,7 @@ def tell_contributors(you_said: YouSaid, event: str, subject: str, body: str) ->
     """Email each person who contributed and asked to hear back, once per event. Each message is
     addressed to one person and says nothing about anyone else. Returns how many were queued."""
     people = contributors(you_said)
-    board = url_for("tracker.board", slug=you_said.programme.slug, _external=True)
+    board = absolute_url("tracker.board", slug=you_said.programme.slug)
     sent = 0
     if people.response_ids:
         query = select(Contact).where(

@@ -18,10 +18,8 @@ from werkzeug.serving import make_server
 from engage import create_app
 from engage.auth.models import User
 from engage.auth.services import issue_invite
-from engage.demo import PROGRAMME_SLUG, load_demo
+from engage.demo import load_demo
 from engage.extensions import db
-from engage.insights import jobs, services
-from engage.programmes.models import Programme
 from tests.conftest import fresh_postgres_schema
 
 CHROMIUM = os.environ.get("ENGAGE_CHROMIUM", "/usr/bin/chromium")
@@ -52,17 +50,8 @@ def _fresh_database(app: Flask) -> None:
         if os.environ.get("DATABASE_URL"):
             fresh_postgres_schema()
         upgrade()
+        # The demo includes a finished analysis of the demo survey, run in this process, not the web one.
         load_demo()
-        _demo_analysis()
-
-
-def _demo_analysis() -> None:
-    """A finished analysis of the demo survey, for the review pages (run in this process, not the web one)."""
-    lead = db.session.execute(select(User).where(User.email == "lead@demo.engage.test")).scalar_one()
-    programme = db.session.execute(select(Programme).where(Programme.slug == PROGRAMME_SLUG)).scalar_one()
-    questions = [q.id for q in services.text_questions(programme)]
-    run = services.create_run(lead, programme, "Demo survey themes", services.Scope(question_ids=questions))
-    jobs.execute(run.id)
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from engage.programmes.models import CoreOfferComponent
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys.demo import SLUG as SURVEY_SLUG
 from engage.surveys.models import Answer, Survey
+from engage.tracker.models import Quote, WeDid, YouSaid
 from tests.browser.conftest import WIDTHS, axe_violations, broken_error_links, describe
 
 PROGRAMME = f"/programmes/{PROGRAMME_SLUG}"
@@ -96,6 +97,20 @@ PAGES = [
     ("lead", "/panels/{panel}/meetings", 200, True),
     ("lead", "/panels/meetings/{meeting}", 200, False),
     ("lead", "/panels/{panel}/involvement", 200, True),
+    ("anonymous", PROGRAMME + "/you-said-we-did", 200, False),
+    ("anonymous", PROGRAMME + "/you-said-we-did?status=done", 200, False),
+    ("anonymous", PROGRAMME + "/you-said-we-did?status=nonsense", 400, False),
+    ("anonymous", PROGRAMME + "/you-said-we-did/easy-read", 200, False),
+    ("anonymous", "/updates/stop/not-a-real-token", 404, False),
+    ("lead", "/you-said-we-did/" + PROGRAMME_SLUG, 200, False),
+    ("lead", "/you-said-we-did/" + PROGRAMME_SLUG + "/new", 200, True),
+    ("lead", "/you-said-we-did/statements/{statement}", 200, False),
+    ("lead", "/you-said-we-did/statements/{statement}/edit", 200, True),
+    ("lead", "/you-said-we-did/quotes/{quote}", 200, True),
+    ("lead", "/you-said-we-did/statements/{statement}/actions/new", 200, True),
+    ("lead", "/you-said-we-did/actions/{action}", 200, True),
+    ("lead", "/you-said-we-did/" + PROGRAMME_SLUG + "/coverage", 200, False),
+    ("lead", "/you-said-we-did/" + PROGRAMME_SLUG + "/report", 200, False),
     ("safeguarding", "/safeguarding/", 200, False),
     ("safeguarding", "/safeguarding/{flag}", 200, False),
 ]
@@ -130,6 +145,9 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
             "panel": draft.panels[0].id,
             "comment": comment.id,
             "meeting": db.session.execute(select(Meeting.id)).scalars().first(),
+            "statement": db.session.execute(select(YouSaid.id).order_by(YouSaid.id)).scalars().first(),
+            "quote": db.session.execute(select(Quote.id).order_by(Quote.id)).scalars().first(),
+            "action": db.session.execute(select(WeDid.id).order_by(WeDid.id)).scalars().first(),
             "bsl_answer": db.session.execute(select(Answer.id).where(Answer.video_id.is_not(None))).scalars().first(),
         }
 
