@@ -447,3 +447,32 @@ def test_an_interpreter_request_needs_contact_details_and_reaches_the_lead(
     auth.login(lead)
     page = client.get(f"/surveys/manage/{survey.id}/bsl-answers").get_data(as_text=True)
     assert "07700 900982" in page
+
+
+def test_removing_a_question_deletes_its_picture_and_video_unless_a_copy_shows_them(
+    app: Flask, client: FlaskClient, auth: Auth, survey: Survey, lead: User
+) -> None:
+    question = survey.questions[1]
+    with app.app_context():
+        changes = formats.MediaChanges(
+            picture=io.BytesIO(PNG),
+            picture_alt="A nurse",
+            video=io.BytesIO(WEBM),
+            transcript="How was your care?",
+            translated_by="A. Translator",
+            checked_by="B. Checker",
+        )
+        formats.update_media(db.session.get(User, lead.id), db.session.get(Question, question.id), changes)
+    assert len(upload_dir(app)) == 2
+    auth.login(lead)
+    copied = client.post(f"/surveys/manage/{survey.id}/duplicate")
+    assert copied.status_code == 302
+    client.post(f"/surveys/manage/{survey.id}/questions/{question.id}/delete")
+    assert len(upload_dir(app)) == 2, "the copy still shows them"
+    copy_id = int(copied.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        copy_question = db.session.get(Survey, copy_id).questions[1]
+        assert copy_question.easy_read_image is not None and copy_question.bsl.transcript == "How was your care?"
+        copy_question_id = copy_question.id
+    client.post(f"/surveys/manage/{copy_id}/questions/{copy_question_id}/delete")
+    assert upload_dir(app) == []

@@ -15,7 +15,7 @@ from engage.extensions import db
 from engage.programmes.models import Programme
 from engage.programmes.services import slugify
 from engage.surveys.equality import EQUALITY_SET
-from engage.surveys.formats import copy_bsl
+from engage.surveys.formats import copy_bsl, discard_unused
 from engage.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
 
 RESERVED_SLUGS = {"manage", "new"}
@@ -179,9 +179,14 @@ def delete_question(actor: User, question: Question) -> None:
         if other.show_if_question_id == question.id:
             other.show_if_question_id, other.show_if_values = None, []
     audit.record(actor.id, "question_deleted", survey, f"question={question.id}")
+    bsl = question.bsl
+    files = [question.easy_read_image, *((bsl.video, bsl.captions) if bsl else ())]
     survey.questions.remove(question)
+    if bsl is not None:
+        db.session.delete(bsl)
     _renumber(survey)
     db.session.commit()
+    discard_unused(files)
 
 
 def _renumber(survey: Survey) -> None:

@@ -96,9 +96,7 @@ def update_media(actor: User, owner: Survey | Question, changes: MediaChanges) -
         for media in stored:
             path_of(media).unlink(missing_ok=True)
         raise
-    for media in replaced:
-        _discard_if_unused(media)
-    db.session.commit()
+    discard_unused(replaced)
 
 
 def _apply_picture(question: Question, changes: MediaChanges, keep: Callable, replaced: list) -> None:
@@ -161,6 +159,13 @@ def _discard_if_unused(media: MediaFile | None) -> None:
     if not any(db.session.execute(query).scalar_one() for query in users):
         path_of(media).unlink(missing_ok=True)
         db.session.delete(media)
+
+
+def discard_unused(files: list[MediaFile | None]) -> None:
+    """Delete files no longer shown anywhere (for example a removed question's picture and video)."""
+    for media in files:
+        _discard_if_unused(media)
+    db.session.commit()
 
 
 def copy_bsl(bsl: BslVideo | None) -> BslVideo | None:
