@@ -65,8 +65,8 @@ def test_sentiment_points_the_right_way() -> None:
 
 
 def test_theme_counts_are_readable() -> None:
-    assert default_theme_count(300) == 8 and default_theme_count(1000) == 10
-    assert default_theme_count(10_000) == 30 and default_theme_count(100_000) == 40
+    assert default_theme_count(300) == 9 and default_theme_count(1000) == 16
+    assert default_theme_count(10_000) == 40 and default_theme_count(100_000) == 40
     assert 1 <= default_theme_count(20) <= 5
 
 

@@ -64,12 +64,13 @@ def test_error_summary_takes_focus_and_links_move_to_the_field(browser: Browser,
     context = browser.new_context(base_url=base_url)
     page = context.new_page()
     page.goto("/login")
-    page.click("main button")
+    with page.expect_navigation():
+        page.click("main button")
     # NHS.UK frontend's script moves focus to the summary once it has loaded. (Polled with evaluate:
     # wait_for_function would need eval, which our CSP rightly blocks.)
     focused = False
     for _ in range(50):
-        focused = page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+        focused = page.evaluate("!!document.activeElement?.classList.contains('nhsuk-error-summary')")
         if focused:
             break
         page.wait_for_timeout(100)
