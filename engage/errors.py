@@ -46,11 +46,14 @@ def handle_http(error: HTTPException) -> tuple[str, int]:
 
 def _video_message(status: int) -> tuple[str, str]:
     """A video upload that was too large or did not arrive whole: nothing of it was kept."""
-    saved = "Your other answers are saved. Go back to try again, or type your answer instead."
+    if request.endpoint == "surveys.question":
+        after = "Your other answers are saved. Go back to try again, or type your answer instead."
+    else:
+        after = "Nothing on that page was saved. Go back and try again with a smaller file, or link to the video."
     if status == 413:
         limit = describe_size(int(current_app.config["VIDEO_MAX_BYTES"]))
-        return "That video is too large", f"Videos must be smaller than {limit}. {saved}"
-    return "Your video did not arrive", f"The upload stopped before it finished, so nothing was kept. {saved}"
+        return "That video is too large", f"Videos must be smaller than {limit}. {after}"
+    return "Your video did not arrive", f"The upload stopped before it finished, so nothing was kept. {after}"
 
 
 def handle_csrf(error: CSRFError) -> tuple[str, int]:

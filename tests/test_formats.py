@@ -476,3 +476,25 @@ def test_removing_a_question_deletes_its_picture_and_video_unless_a_copy_shows_t
         copy_question_id = copy_question.id
     client.post(f"/surveys/manage/{copy_id}/questions/{copy_question_id}/delete")
     assert upload_dir(app) == []
+
+
+def test_a_builder_video_over_the_limit_says_nothing_on_the_page_was_saved(
+    app: Flask, client: FlaskClient, auth: Auth, survey: Survey, lead: User
+) -> None:
+    auth.login(lead)
+    boundary = "engage-boundary"
+    body = (
+        (f'--{boundary}\r\nContent-Disposition: form-data; name="video"; filename="v.webm"\r\n\r\n').encode()
+        + WEBM
+        + bytes(2 * app.config["VIDEO_MAX_BYTES"])
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    page = client.post(
+        f"/surveys/manage/{survey.id}/formats",
+        input_stream=io.BytesIO(body),
+        content_type=f"multipart/form-data; boundary={boundary}",
+        content_length=len(body),
+    )
+    assert page.status_code == 413
+    assert "Nothing on that page was saved" in page.get_data(as_text=True)
+    assert upload_dir(app) == []

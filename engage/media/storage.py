@@ -19,7 +19,8 @@ SNIFF_BYTES = 64
 # Room for the form's other fields alongside a video of the largest allowed size.
 FORM_ALLOWANCE = 256 * 1024
 MAX_CAPTIONS_BYTES = 512 * 1024
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# Under MAX_CONTENT_LENGTH, so a picture that is too big gets this message on its own form.
+MAX_IMAGE_BYTES = 3 * 1024 * 1024 // 2
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -231,7 +231,7 @@ def contact(slug: str) -> str | HttpResponse:
         if visible
         else url_for("surveys.start", slug=slug)
     )
-    return render_template("surveys/contact.html", survey=survey, form=form, back=back)
+    return render_template("surveys/contact.html", survey=survey, form=form, back=back, response=response)
 
 
 @bp.route("/<slug>/check")
@@ -248,6 +248,7 @@ def _check_page(survey: Survey, response: Response, problem: str | None = None, 
         render_template(
             "surveys/check.html",
             survey=survey,
+            response=response,
             rows=[(q, answers.get(q.id)) for q in answering.visible_questions(survey, response)],
             contact=answering.contact_for(response),
             problem=problem,

@@ -278,7 +278,9 @@ def _check_action(programme: Programme, fields: ActionFields) -> list[CoreOfferC
         raise TrackerError("Choose at least one part of the core offer this action changes", "component_ids")
     if fields.changed_component_id is not None:
         if fields.changed_component_id not in fields.component_ids:
-            raise TrackerError("The component whose description changes must be one of those chosen", "changed")
+            raise TrackerError(
+                "The component whose description changes must be one of those chosen", "changed_component"
+            )
         if not fields.new_description.strip():
             raise TrackerError("Enter the component's new description", "new_description")
     return [components[i] for i in fields.component_ids]
