@@ -127,6 +127,8 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("tracker.approve_quote", "POST"): (TRACKER + "/quotes/{quote}/approve", LEAD_REDIRECT),
     ("tracker.remove_quote", "POST"): (TRACKER + "/quotes/{quote}/remove", LEAD_REDIRECT),
     ("tracker.publish", "POST"): (TRACKER + "/statements/{statement}/publish", LEAD_REDIRECT),
+    ("tracker.delete_statement", "GET"): (TRACKER + "/statements/{spare_statement}/delete", LEAD_OF_PROGRAMME),
+    ("tracker.delete_statement", "POST"): (TRACKER + "/statements/{spare_statement}/delete", LEAD_REDIRECT),
     ("tracker.unpublish", "POST"): (TRACKER + "/statements/{statement}/unpublish", LEAD_REDIRECT),
     ("tracker.new_action", "GET"): (TRACKER + "/statements/{statement}/actions/new", LEAD_OF_PROGRAMME),
     ("tracker.new_action", "POST"): (TRACKER + "/statements/{statement}/actions/new", LEAD_OF_PROGRAMME),
@@ -252,7 +254,8 @@ def world(
     review = make_review(programme, users["member"])
     bsl_answer, bsl_video = make_bsl_answer(survey)
     return {
-        "statement": make_statement(programme, theme),
+        "statement": make_statement(programme, theme)
+        | {"spare_statement": make_statement(programme, theme)["statement"]},
         "bsl_answer": bsl_answer,
         "bsl_video": bsl_video,
         "review": review,

@@ -367,3 +367,21 @@ def test_coverage_shows_what_is_still_to_respond_to(
     assert "Call everyone back" not in client.get(url + "?days=60").get_data(as_text=True)
     assert "days</strong> (median)" in stale
     assert client.get(url + "?days=-1").status_code == 200
+
+
+def test_a_draft_statement_can_be_deleted_after_confirming_but_a_published_one_cannot(
+    app: Flask, client: FlaskClient, auth: Auth, lead: User, world: dict[str, Any]
+) -> None:
+    auth.login(lead)
+    statement_id = statement_for(client, world)
+    action_for(client, world, statement_id)
+    client.post(f"/you-said-we-did/statements/{statement_id}/publish")
+    url = f"/you-said-we-did/statements/{statement_id}/delete"
+    assert "Delete “Waiting too long to hear back”?" in client.get(url).get_data(as_text=True)
+    refused = client.post(url)
+    assert refused.status_code == 400 and "Take this statement off the public board" in refused.get_data(as_text=True)
+    client.post(f"/you-said-we-did/statements/{statement_id}/unpublish")
+    assert client.post(url).status_code == 302
+    with app.app_context():
+        assert db.session.execute(select(YouSaid)).first() is None
+        assert db.session.execute(select(WeDid)).first() is None

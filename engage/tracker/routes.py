@@ -194,6 +194,20 @@ def publish(statement_id: int) -> HttpResponse | tuple[str, int]:
     return redirect(url_for("tracker.statement", statement_id=you_said.id))
 
 
+@bp.route(f"{PREFIX}/statements/<int:statement_id>/delete", methods=["GET", "POST"])
+def delete_statement(statement_id: int) -> str | HttpResponse | tuple[str, int]:
+    """Confirm, then delete a draft statement."""
+    you_said = _statement(statement_id)
+    if request.method == "POST":
+        try:
+            services.delete_you_said(current_user, you_said)
+        except services.TrackerError as error:
+            return _statement_page(you_said, str(error), 400)
+        flash("Statement deleted.")
+        return redirect(url_for("tracker.manage", slug=you_said.programme.slug))
+    return render_template("tracker/delete.html", you_said=you_said, programme=you_said.programme)
+
+
 @bp.route(f"{PREFIX}/statements/<int:statement_id>/unpublish", methods=["POST"])
 def unpublish(statement_id: int) -> HttpResponse:
     you_said = _statement(statement_id)

@@ -238,6 +238,16 @@ def publish(actor: User, you_said: YouSaid) -> None:
     db.session.commit()
 
 
+def delete_you_said(actor: User, you_said: YouSaid) -> None:
+    """Delete a draft statement with its quotes and actions; a published one must be taken off the board first."""
+    if you_said.is_published:
+        raise TrackerError("Take this statement off the public board before deleting it")
+    audit.record(actor.id, "you_said_deleted", you_said, f"title_length={len(you_said.title)}")
+    # Core offer changes its actions made stay in the history; they just lose the link.
+    db.session.delete(you_said)
+    db.session.commit()
+
+
 def unpublish(actor: User, you_said: YouSaid) -> None:
     you_said.published_at = None
     audit.record(actor.id, "you_said_unpublished", you_said)
