@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,9 @@ from engage.media.models import MediaFile
 from engage.media.storage import sniff
 from engage.programmes.models import Programme
 from engage.safeguarding.models import SafeguardingFlag
-from engage.surveys import formats
+from engage.surveys import answering, formats
 from engage.surveys.models import Answer, Channel, Format, Question, Response, ResponseStatus, Survey
+from engage.timeutil import utcnow
 from tests.conftest import MP4, PNG, WEBM, Auth
 
 VTT = b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHow was your care?\n"
@@ -498,3 +500,18 @@ def test_a_builder_video_over_the_limit_says_nothing_on_the_page_was_saved(
     assert page.status_code == 413
     assert "Nothing on that page was saved" in page.get_data(as_text=True)
     assert upload_dir(app) == []
+
+
+def test_an_unsent_bsl_answer_is_deleted_with_its_video_when_the_draft_expires(
+    app: Flask, client: FlaskClient, survey: Survey
+) -> None:
+    begin(client, survey, "bsl")
+    assert send_video(client, survey, survey.questions[0], WEBM).status_code == 302
+    assert len(upload_dir(app)) == 1
+    with app.app_context():
+        draft = db.session.execute(select(Response)).scalar_one()
+        draft.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        assert answering.purge_expired() == 1
+        assert db.session.execute(select(func.count()).select_from(MediaFile)).scalar_one() == 0
+    assert upload_dir(app) == [], "the resident's video is gone from the disk too"

@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from analysis.safeguarding import screen
 from engage.extensions import db
+from engage.media.models import MediaFile
+from engage.media.storage import discard
 from engage.surveys.models import (
     Answer,
     Contact,
@@ -50,8 +52,18 @@ def format_code(code: str) -> str:
 def purge_expired() -> int:
     """Delete unsubmitted responses whose resume period has ended. Returns how many."""
     expired = select(Response.id).where(Response.status == ResponseStatus.IN_PROGRESS, Response.expires_at < utcnow())
+    # Videos of unsent BSL answers are personal data too: their files go with the answers.
+    videos = (
+        db.session.execute(
+            select(MediaFile).join(Answer, Answer.video_id == MediaFile.id).where(Answer.response_id.in_(expired))
+        )
+        .scalars()
+        .all()
+    )
     # Answers and contact details first: SQLite does not enforce ON DELETE CASCADE unless asked to.
     db.session.execute(delete(Answer).where(Answer.response_id.in_(expired)))
+    for media in videos:
+        discard(media)
     db.session.execute(delete(Contact).where(Contact.response_id.in_(expired)))
     deleted = db.session.execute(delete(Response).where(Response.id.in_(expired))).rowcount
     db.session.commit()
