@@ -29,6 +29,7 @@ def navigation() -> list[dict[str, Any]]:
                 {"href": url_for("admin.users"), "text": "Users", "endpoint": "admin.users"},
                 {"href": url_for("admin.programmes_list"), "text": "Programmes", "endpoint": "admin.programmes_list"},
                 {"href": url_for("admin.audit_log"), "text": "Audit trail", "endpoint": "admin.audit_log"},
+                {"href": url_for("admin.outbox"), "text": "Emails", "endpoint": "admin.outbox"},
             ]
     for item in items:
         item["current"] = request.endpoint == item.pop("endpoint")

@@ -18,6 +18,7 @@ from engage import create_app
 from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, Theme
+from engage.notify.services import notify_address
 from engage.panels.models import (
     Application,
     Comment,
@@ -271,6 +272,19 @@ def make_statement(app: Flask) -> Callable[[Programme, int], dict[str, int]]:
             db.session.add(you_said)
             db.session.commit()
             return {"statement": you_said.id, "quote": you_said.quotes[0].id, "action": you_said.actions[0].id}
+
+    return make
+
+
+@pytest.fixture
+def make_message(app: Flask) -> Callable[[], int]:
+    """An email in the outbox; returns its id."""
+
+    def make() -> int:
+        with app.app_context():
+            message = notify_address("someone@example.com", "resume_link", "Your saved answers", "Carry on here.")
+            db.session.commit()
+            return message.id
 
     return make
 

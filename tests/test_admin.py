@@ -116,3 +116,22 @@ def test_programme_form_errors_are_linked(client: FlaskClient, auth: Auth, make_
     html = client.post("/admin/programmes/new", data={"title": "", "area": "", "summary": ""}).get_data(as_text=True)
     for field in ("title", "area", "summary"):
         assert f'href="#{field}"' in html and f'id="{field}"' in html
+
+
+def test_admin_reads_the_outbox_and_reading_a_message_is_audited(
+    app: Flask,
+    client: FlaskClient,
+    auth: Auth,
+    make_user: Callable[..., User],
+    make_message: Callable[[], int],
+) -> None:
+    message_id = make_message()
+    admin = make_user(Role.ADMIN)
+    auth.login(admin)
+    listing = client.get("/admin/outbox").get_data(as_text=True)
+    assert "someone@example.com" in listing and "Your saved answers" in listing
+    assert "No emails yet." in client.get("/admin/outbox?kind=you_said_update").get_data(as_text=True)
+    assert "Carry on here." in client.get(f"/admin/outbox/{message_id}").get_data(as_text=True)
+    with app.app_context():
+        event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "outbox_message_read")).scalar_one()
+        assert event.actor_id == admin.id and event.object_id == message_id

@@ -70,6 +70,8 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("admin.edit_programme", "POST"): ("/admin/programmes/{programme}", ADMIN_ONLY),
     ("admin.programme_people", "POST"): ("/admin/programmes/{programme}/people", ADMIN_ONLY_REDIRECT),
     ("admin.audit_log", "GET"): ("/admin/audit", ADMIN_ONLY),
+    ("admin.outbox", "GET"): ("/admin/outbox", ADMIN_ONLY),
+    ("admin.outbox_message", "GET"): ("/admin/outbox/{message}", ADMIN_ONLY),
     ("surveys.start", "GET"): (SURVEY, EVERYONE_200),
     ("surveys.begin", "POST"): (SURVEY + "/start", {"*": 302}),
     ("surveys.question", "GET"): (SURVEY + "/questions/{question}", NO_DRAFT),
@@ -238,6 +240,7 @@ def world(
     make_review: Callable[..., dict[str, int]],
     make_bsl_answer: Callable[..., tuple[int, str]],
     make_statement: Callable[..., dict[str, int]],
+    make_message: Callable[[], int],
 ) -> dict[str, Any]:
     users = {
         "resident": make_user(Role.RESIDENT),
@@ -257,6 +260,7 @@ def world(
         "statement": make_statement(programme, theme)
         | {"spare_statement": make_statement(programme, theme)["statement"]},
         "bsl_answer": bsl_answer,
+        "message": make_message(),
         "bsl_video": bsl_video,
         "review": review,
         "users": users,
@@ -279,7 +283,7 @@ def test_each_role_gets_the_expected_status_on_every_route(
     ids |= {"user": target.id, "programme": programme.id, "survey": survey.id, "survey_slug": survey.slug}
     ids |= {"question": survey.questions[0].id, "spare_question": survey.questions[-1].id, "flag": world["flag"]}
     ids |= {"run": world["run"], "theme": world["theme"], "bsl_answer": world["bsl_answer"]}
-    ids |= {"bsl_video": world["bsl_video"]} | world["review"] | world["statement"]
+    ids |= {"bsl_video": world["bsl_video"]} | world["review"] | world["statement"] | {"message": world["message"]}
     if role != "anonymous":
         auth.login(world["users"][role])
     failures = []

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from engage import audit
 from engage.admin import bp
 from engage.admin.forms import UserEditForm, UserForm
 from engage.audit import AuditEvent
@@ -15,6 +16,7 @@ from engage.auth.models import Role, User
 from engage.auth.permissions import roles_required
 from engage.extensions import db
 from engage.forms import options
+from engage.notify.models import OutboxMessage
 from engage.programmes import services as programmes
 from engage.programmes.forms import PeopleForm, ProgrammeForm
 from engage.programmes.models import Programme
@@ -139,3 +141,24 @@ def audit_log() -> str:
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     page = db.paginate(query, per_page=50, error_out=False)
     return render_template("admin/audit.html", page=page)
+
+
+@bp.route("/outbox")
+def outbox() -> str:
+    """Every email Engage has queued or sent, newest first, optionally of one kind."""
+    kind = request.args.get("kind", "")
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    kinds = db.session.execute(select(OutboxMessage.kind).distinct().order_by(OutboxMessage.kind)).scalars().all()
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("admin/outbox.html", page=page, kinds=kinds, kind=kind)
+
+
+@bp.route("/outbox/<int:message_id>")
+def outbox_message(message_id: int) -> str:
+    """One email as it was written. Reading it is audited: it holds someone's address."""
+    message = db.get_or_404(OutboxMessage, message_id)
+    audit.record(current_user.id, "outbox_message_read", message)
+    db.session.commit()
+    return render_template("admin/outbox_message.html", message=message)

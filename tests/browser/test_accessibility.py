@@ -13,6 +13,7 @@ from engage.auth.models import User
 from engage.demo import PROGRAMME_SLUG
 from engage.extensions import db
 from engage.insights.models import Theme
+from engage.notify.models import OutboxMessage
 from engage.panels.demo import DRAFT_TITLE
 from engage.panels.models import Comment, Draft, Meeting
 from engage.programmes.models import CoreOfferComponent
@@ -54,6 +55,9 @@ PAGES = [
     ("admin", "/admin/programmes/new", 200, True),
     ("admin", "/admin/programmes/{programme}", 200, True),
     ("admin", "/admin/audit", 200, False),
+    ("admin", "/admin/outbox", 200, False),
+    ("admin", "/admin/outbox?kind=you_said_update", 200, False),
+    ("admin", "/admin/outbox/{message}", 200, False),
     ("anonymous", SURVEY, 200, False),
     ("anonymous", SURVEY + "/resume", 200, True),
     ("anonymous", SURVEY + "/resume/NOTAREALCODE", 404, False),
@@ -149,6 +153,7 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
             "statement": db.session.execute(select(YouSaid.id).order_by(YouSaid.id)).scalars().first(),
             "quote": db.session.execute(select(Quote.id).order_by(Quote.id)).scalars().first(),
             "action": db.session.execute(select(WeDid.id).order_by(WeDid.id)).scalars().first(),
+            "message": db.session.execute(select(OutboxMessage.id).order_by(OutboxMessage.id)).scalars().first(),
             "bsl_answer": db.session.execute(select(Answer.id).where(Answer.video_id.is_not(None))).scalars().first(),
         }
 
