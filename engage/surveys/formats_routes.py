@@ -16,11 +16,7 @@ from engage.surveys.models import Answer, Channel, Format, Question, Survey
 
 
 def _changes(form: MediaForm) -> formats.MediaChanges:
-    picture = getattr(form, "picture", None)
-    return formats.MediaChanges(
-        picture=picture.data.stream if picture is not None and picture.data else None,
-        picture_alt=form.picture_alt.data or "" if isinstance(form, QuestionMediaForm) else "",
-        remove_picture=bool(getattr(form, "remove_picture", None) and form.remove_picture.data),
+    changes = formats.MediaChanges(
         video=form.video.data.stream if form.video.data else None,
         video_url=form.video_url.data or "",
         captions=form.captions.data.stream if form.captions.data else None,
@@ -29,6 +25,11 @@ def _changes(form: MediaForm) -> formats.MediaChanges:
         checked_by=form.checked_by.data or "",
         remove_video=bool(form.remove_video.data),
     )
+    if isinstance(form, QuestionMediaForm):
+        changes.picture = form.picture.data.stream if form.picture.data else None
+        changes.picture_alt = form.picture_alt.data or ""
+        changes.remove_picture = bool(form.remove_picture.data)
+    return changes
 
 
 def _media_page(survey: Survey, owner: Survey | Question, form: MediaForm) -> str | HttpResponse:
