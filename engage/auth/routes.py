@@ -18,7 +18,7 @@ from engage.extensions import db, login_manager
 def load_user(user_id: str) -> User | None:
     """Find the user a login cookie names, if its session token is still current."""
     ident, _, token = user_id.partition(":")
-    if not ident.isdigit():
+    if not ident.isdecimal():
         return None
     user = db.session.get(User, int(ident))
     if user is None or not token or user.session_token != token:

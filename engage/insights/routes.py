@@ -209,7 +209,7 @@ def split(theme_id: int) -> HttpResponse:
     """Re-theme one theme's comments into two to six smaller themes."""
     theme = _theme(theme_id)
     parts = request.form.get("parts", "2")
-    if not parts.isdigit() or not 2 <= int(parts) <= 6:
+    if not parts.isdecimal() or not 2 <= int(parts) <= 6:
         flash("Choose a number of themes from 2 to 6")
         return redirect(url_for("insights.theme_page", theme_id=theme.id))
     try:
@@ -225,7 +225,7 @@ def split(theme_id: int) -> HttpResponse:
 def compare() -> str:
     """Two analyses side by side: where each theme of one went in the other."""
     first, second = request.args.get("a", ""), request.args.get("b", "")
-    if not (first.isdigit() and second.isdigit()):
+    if not (first.isdecimal() and second.isdecimal()):
         abort(404)
     run_a, run_b = _run(int(first)), _run(int(second))
     try:

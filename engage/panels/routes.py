@@ -316,7 +316,7 @@ def publish(draft_id: int) -> str | HttpResponse:
                 section_id=s.id,
                 heading=(request.form.get(f"heading-{s.id}") or "").strip()[:200] or s.heading,
                 body=(request.form.get(f"body-{s.id}") or "").strip()[:20000],
-                answers=[int(v) for v in request.form.getlist(f"answers-{s.id}") if v.isdigit()],
+                answers=[int(v) for v in request.form.getlist(f"answers-{s.id}") if v.isdecimal()],
             )
             for s in sections
         ]

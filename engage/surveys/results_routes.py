@@ -30,7 +30,7 @@ def filters_from_request(survey: Survey) -> results.Filters:
     channels = {c.value: c for c in Channel}
     group = None
     question_id, _, value = request.args.get("group", "").partition(":")
-    if question_id.isdigit():
+    if question_id.isdecimal():
         question = next((q for q in survey.questions if q.id == int(question_id) and q.equality_key), None)
         if question is not None and value in question.choices():
             group = (question.id, value)
@@ -158,7 +158,7 @@ def import_map(survey_id: int, token: str) -> str | HttpResponse:
 
 
 def _column(value: str | None, table: importing.Table) -> int | None:
-    return int(value) if value and value.isdigit() and int(value) < len(table.headers) else None
+    return int(value) if value and value.isdecimal() and int(value) < len(table.headers) else None
 
 
 def _mapping_from_form(survey: Survey, table: importing.Table) -> dict[int, int]:

@@ -198,7 +198,7 @@ def switch_format(slug: str) -> HttpResponse:
     if form.validate_on_submit():
         answering.use_format(response, Format(form.format.data))
     question_id = request.form.get("question", "")
-    if question_id.isdigit() and any(q.id == int(question_id) for q in survey.questions):
+    if question_id.isdecimal() and any(q.id == int(question_id) for q in survey.questions):
         return redirect(url_for("surveys.question", slug=slug, question_id=int(question_id)))
     return redirect(url_for("surveys.check", slug=slug))
 

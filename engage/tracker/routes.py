@@ -81,7 +81,7 @@ def new_statement(slug: str) -> str | HttpResponse:
     """Write a "you said" statement from themes and panel comments."""
     programme = _managed(slug)
     form = _statement_form(programme)
-    if request.method == "GET" and request.args.get("theme", "").isdigit():
+    if request.method == "GET" and request.args.get("theme", "").isdecimal():
         form.theme_ids.data = [int(request.args["theme"])]
     if form.validate_on_submit():
         try:
@@ -286,7 +286,7 @@ def coverage(slug: str) -> str:
     """What is still to respond to: themes, statements without actions, actions gone quiet."""
     programme = _managed(slug)
     days = request.args.get("days", "30")
-    stale_days = int(days) if days.isdigit() and 1 <= int(days) <= 365 else 30
+    stale_days = int(days) if days.isdecimal() and 1 <= int(days) <= 365 else 30
     return render_template(
         "tracker/coverage.html", programme=programme, coverage=services.coverage(programme, stale_days)
     )

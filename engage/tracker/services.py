@@ -164,7 +164,7 @@ def candidate_quotes(you_said: YouSaid) -> list[tuple[str, str]]:
 def _source_text(you_said: YouSaid, key: str) -> str | None:
     """The words behind a source key, if that source is part of this statement's evidence."""
     kind, number = key[:1], key[1:]
-    if not number.isdigit():
+    if not number.isdecimal():
         return None
     ident = int(number)
     assignments = _assignments(you_said)
@@ -532,7 +532,7 @@ def board_filters(programme: Programme, component: str, status: str) -> BoardFil
     """Check the board's filters; unknown values are refused with a message, never a server error."""
     filters = BoardFilters()
     if component:
-        if not component.isdigit() or int(component) not in {c.id for c in programme.components}:
+        if not component.isdecimal() or int(component) not in {c.id for c in programme.components}:
             raise TrackerError("There is no such part of the core offer in this programme", "component")
         filters.component_id = int(component)
     if status:
