@@ -99,7 +99,7 @@ def add_formats(survey: Survey) -> None:
         if picture not in pictures:
             pictures[picture] = _file(picture, MediaKind.IMAGE, programme_id)
         question.easy_read_image, question.easy_read_image_alt = pictures[picture], alt
-        question.bsl = _bsl(programme_id, question.easy_read_prompt or question.prompt, video)
+        question.bsl = _bsl(programme_id, question.prompt, video)
 
 
 def arrival(n: int) -> tuple[Channel, list[Format], str]:
