@@ -44,6 +44,11 @@ def _code(length: int) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def new_reference(prefix: str = "ENG") -> str:
+    """A response's reference, for example ENG-ABCD-EFGH (DEMO- and IMP- mark demo and imported ones)."""
+    return f"{prefix}-{format_code(_code(8))}"
+
+
 def format_code(code: str) -> str:
     """Show a code in groups of four so it is easy to read out and copy."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
@@ -270,7 +275,7 @@ def submit(response: Response) -> Submission:
         raise SurveyClosedError(survey.title)
     visible = {q.id for q in visible_questions(survey, response)}
     for _attempt in range(5):
-        reference = f"ENG-{format_code(_code(8))}"
+        reference = new_reference()
         claimed = db.session.execute(
             update(Response)
             .where(Response.id == response.id, Response.status == ResponseStatus.IN_PROGRESS)
@@ -287,7 +292,7 @@ def submit(response: Response) -> Submission:
             db.session.refresh(response)
             return Submission(response.reference or "", newly_submitted=False)
         try:
-            _finish_submission(response, visible)
+            finish_submission(response, visible)
             db.session.commit()
         except IntegrityError:
             db.session.rollback()  # a reference collision (vanishingly rare): try another
@@ -297,7 +302,7 @@ def submit(response: Response) -> Submission:
     raise RuntimeError("Could not allocate a unique reference")
 
 
-def _finish_submission(response: Response, visible: set[int]) -> None:
+def finish_submission(response: Response, visible: set[int]) -> None:
     """Drop answers to questions the respondent did not see, then screen free text for risk."""
     for answer in list(response.answers):
         if answer.question_id not in visible or answer.is_empty:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from sqlalchemy import select
 from engage.auth.models import User
 from engage.extensions import db
 from engage.programmes.models import Programme
-from engage.surveys.answering import CODE_ALPHABET, format_code, screen_answers
+from engage.surveys.answering import new_reference, screen_answers
 from engage.surveys.building import add_equality_set
 from engage.surveys.demo_formats import add_formats, arrival, as_bsl_answer, awaiting_bsl_answer
 from engage.surveys.models import (
@@ -142,7 +141,7 @@ def _demo_response(survey: Survey, n: int, source: str) -> Response:
     return Response(
         survey=survey,
         status=ResponseStatus.SUBMITTED,
-        reference=f"DEMO-{format_code(''.join(secrets.choice(CODE_ALPHABET) for _ in range(8)))}",
+        reference=new_reference("DEMO"),
         submitted_at=utcnow() - timedelta(days=60) + timedelta(minutes=n * 283),
         channel=channel,
         formats=",".join(f.value for f in used),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
@@ -18,9 +17,9 @@ from engage.extensions import db
 from engage.media.models import MediaFile, MediaKind
 from engage.media.storage import UploadError, path_of, store
 from engage.surveys.answering import (
-    CODE_ALPHABET,
     SurveyClosedError,
-    format_code,
+    finish_submission,
+    new_reference,
     screen_answers,
     visible_questions,
 )
@@ -306,7 +305,7 @@ def enter_response(actor: User, survey: Survey, entry: Entry) -> Response:
         paper_number=entry.paper_number or None,
         entered_by_id=actor.id,
         submitted_at=utcnow(),
-        reference=f"ENG-{format_code(''.join(secrets.choice(CODE_ALPHABET) for _ in range(8)))}",
+        reference=new_reference(),
     )
     for question in survey.questions:
         value = entry.answers.get(question.id)
@@ -321,14 +320,13 @@ def enter_response(actor: User, survey: Survey, entry: Entry) -> Response:
             )
         response.answers.append(answer)
     visible = {q.id for q in visible_questions(survey, response)}
-    response.answers = [answer for answer in response.answers if answer.question_id in visible]
     db.session.add(response)
     try:
         db.session.flush()
     except IntegrityError as error:  # the same paper form keyed twice at once
         db.session.rollback()
         raise FormatError("paper_number", "A response with this paper form number has already been entered") from error
-    screen_answers(response)
+    finish_submission(response, visible)
     audit.record(actor.id, "response_entered", response, f"survey={survey.id} channel={entry.channel.value}")
     db.session.commit()
     return response

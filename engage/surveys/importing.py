@@ -15,7 +15,7 @@ from flask import current_app
 from engage import audit
 from engage.auth.models import User
 from engage.extensions import db
-from engage.surveys.answering import CODE_ALPHABET, format_code, screen_answers
+from engage.surveys.answering import new_reference, screen_answers
 from engage.surveys.models import Answer, Channel, Question, QuestionKind, Response, ResponseStatus, Survey
 from engage.timeutil import utcnow
 
@@ -151,7 +151,7 @@ def import_rows(actor: User, survey: Survey, table: Table, mapping: dict[int, in
             survey=survey,
             status=ResponseStatus.SUBMITTED,
             channel=Channel.IMPORT,
-            reference=f"IMP-{format_code(''.join(secrets.choice(CODE_ALPHABET) for _ in range(8)))}",
+            reference=new_reference("IMP"),
             submitted_at=submitted or now,
             source=f"import row {number}",
         )
