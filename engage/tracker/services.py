@@ -137,11 +137,21 @@ def you_saids(programme: Programme, published_only: bool = False) -> list[YouSai
 # Quotes: redacted when taken, approved before they are shown
 
 
-def _assignments(you_said: YouSaid) -> list[ThemeAssignment]:
-    ids = [t.id for t in you_said.themes]
-    if not ids:
-        return []
-    return list(db.session.execute(select(ThemeAssignment).where(ThemeAssignment.theme_id.in_(ids))).scalars())
+def _evidence_ids(you_said: YouSaid) -> tuple[set[int], set[int]]:
+    """The answers and panel comments behind a statement: those in its themes, and the comments linked to it."""
+    answers: set[int] = set()
+    comments = {c.id for c in you_said.comments}
+    theme_ids = [t.id for t in you_said.themes]
+    if theme_ids:
+        query = select(ThemeAssignment.answer_id, ThemeAssignment.comment_id).where(
+            ThemeAssignment.theme_id.in_(theme_ids)
+        )
+        for answer_id, comment_id in db.session.execute(query):
+            if answer_id:
+                answers.add(answer_id)
+            if comment_id:
+                comments.add(comment_id)
+    return answers, comments
 
 
 def candidate_quotes(you_said: YouSaid) -> list[tuple[str, str]]:
@@ -151,35 +161,36 @@ def candidate_quotes(you_said: YouSaid) -> list[tuple[str, str]]:
     keys = [f"a{i}" for theme in you_said.themes for i in theme.quote_answer_ids or []]
     keys += [f"c{i}" for theme in you_said.themes for i in theme.quote_comment_ids or []]
     keys += [f"c{c.id}" for c in you_said.comments]
+    evidence = _evidence_ids(you_said)
     found = []
     for key in dict.fromkeys(keys):
         if key in used:
             continue
-        text = _source_text(you_said, key)
+        text = _source_text(key, evidence)
         if text:
             found.append((key, redact(text)))
     return found
 
 
-def _source_text(you_said: YouSaid, key: str) -> str | None:
-    """The words behind a source key, if that source is part of this statement's evidence."""
+def _source_text(key: str, evidence: tuple[set[int], set[int]]) -> str | None:
+    """The words behind a source key ("a12": answer 12, "c3": comment 3), if that source is in the evidence."""
     kind, number = key[:1], key[1:]
     if not number.isdecimal():
         return None
     ident = int(number)
-    assignments = _assignments(you_said)
-    if kind == "a" and any(a.answer_id == ident for a in assignments):
+    answers, comments = evidence
+    if kind == "a" and ident in answers:
         answer = db.session.get(Answer, ident)
         # A BSL answer is quoted through its English interpretation, and only once it has one.
         return answer.text if answer is not None and answer.text.strip() else None
-    if kind == "c" and (ident in {c.id for c in you_said.comments} or any(a.comment_id == ident for a in assignments)):
+    if kind == "c" and ident in comments:
         comment = db.session.get(Comment, ident)
         return comment.text if comment is not None and not comment.withdrawn else None
     return None
 
 
 def add_quote(actor: User, you_said: YouSaid, key: str) -> Quote:
-    text = _source_text(you_said, key)
+    text = _source_text(key, _evidence_ids(you_said))
     if text is None:
         raise TrackerError("Choose a quote from this statement's themes or comments", "source")
     quote = Quote(text=redact(text))
@@ -380,8 +391,7 @@ class Contributors:
 
 def contributors(you_said: YouSaid) -> Contributors:
     """The responses and panel members whose words are in the statement's themes or linked comments."""
-    answer_ids = {a.answer_id for a in _assignments(you_said) if a.answer_id}
-    comment_ids = {a.comment_id for a in _assignments(you_said) if a.comment_id} | {c.id for c in you_said.comments}
+    answer_ids, comment_ids = _evidence_ids(you_said)
     responses: set[int] = set()
     if answer_ids:
         query = select(Answer.response_id).where(Answer.id.in_(answer_ids))
