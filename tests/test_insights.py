@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.insights import jobs, services
-from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
+from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment
 from engage.programmes.models import Programme
 from engage.surveys import answering
 from engage.surveys.models import Survey
@@ -207,6 +207,31 @@ def test_the_web_process_never_imports_torch() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_stored_embeddings_are_reused_only_by_the_same_embedding_version(
+    app: Flask, setup: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [
+        "The crisis line never called me back",
+        "My care coordinator listened",
+        "The crisis line never called me back",
+    ]
+    with app.app_context():
+        run = services.create_run(
+            db.session.get(User, setup["lead"].id),
+            db.session.get(Programme, setup["programme"].id),
+            "Embeddings",
+            services.Scope([setup["survey"].questions[0].id]),
+        )
+        stored = select(func.count()).select_from(TextEmbedding)
+        first = jobs.embeddings_for(texts, run.id)
+        assert db.session.execute(stored).scalar_one() == 2  # one per distinct text
+        assert (jobs.embeddings_for(texts, run.id) == first).all()
+        assert db.session.execute(stored).scalar_one() == 2  # read back, not encoded again
+        monkeypatch.setattr(jobs, "EMBEDDING_VERSION", "a later model")
+        jobs.embeddings_for(texts, run.id)
+        assert db.session.execute(stored).scalar_one() == 4  # the earlier model's vectors are not reused
 
 
 def test_split_a_theme_and_compare_two_runs(app: Flask, client: FlaskClient, setup: dict) -> None:

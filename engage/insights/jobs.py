@@ -19,6 +19,7 @@ import numpy as np
 from flask import current_app
 from sqlalchemy import delete, select
 
+from analysis.embeddings import VERSION as EMBEDDING_VERSION
 from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment
 from engage.insights.services import Source, assigned_keys, scope_sources
@@ -81,7 +82,8 @@ def _progress(run_id: int, stage: str, fraction: float) -> None:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+    # The embedding version is part of the key: vectors stored by an earlier model are never reused.
+    return hashlib.sha256(f"{EMBEDDING_VERSION}\0{text}".encode()).hexdigest()
 
 
 def embeddings_for(texts: list[str], run_id: int) -> np.ndarray:
