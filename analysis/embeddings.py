@@ -95,7 +95,7 @@ def _weights(size: int) -> np.ndarray:
 
 @cache
 def _table() -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """Token vectors, token weights, and the shipped map (weights and bias) if present."""
+    """Token vectors (contextual means blended in), token weights, and the map (weights and bias), if shipped."""
     vectors = _raw_vectors()
     if not FITTED.exists():
         return vectors, _weights(len(vectors)), None, None
@@ -105,7 +105,7 @@ def _table() -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | No
 
 
 def _with_context(vectors: np.ndarray, ids: np.ndarray, counts: np.ndarray, context: np.ndarray) -> np.ndarray:
-    """Blend each seen word piece's isolated vector with its average in context, by how often it was seen."""
+    """Blend (in place) each seen word piece's isolated vector with its mean in context, by how often it was seen."""
     share = (counts / (counts + CONTEXT_PRIOR)).astype(np.float32)[:, None]
     vectors[ids] = share * context.astype(np.float32) + (1.0 - share) * vectors[ids]
     return vectors
