@@ -94,12 +94,12 @@ def _weights(size: int) -> np.ndarray:
 
 
 @cache
-def _table() -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """Token vectors (contextual means blended in), token weights, and the map (weights and bias), if shipped."""
+def _table(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Token vectors (contextual means blended in), token weights, and the map (weights and bias), if fitted."""
     vectors = _raw_vectors()
-    if not FITTED.exists():
+    if not path.exists():
         return vectors, _weights(len(vectors)), None, None
-    fitted = np.load(FITTED)
+    fitted = np.load(path)
     vectors = _with_context(vectors, fitted["context_ids"], fitted["context_counts"], fitted["context_vectors"])
     return vectors, _weights(len(vectors)), fitted["weights"].astype(np.float32), fitted["bias"].astype(np.float32)
 
@@ -169,9 +169,12 @@ def _unit(rows: np.ndarray) -> np.ndarray:
     return rows
 
 
-def encode(texts: list[str], batch_size: int = 2048, negation: bool = False) -> np.ndarray:
-    """Unit-length embeddings, one row per text; a text with no words gets a zero row."""
-    vectors, weights, map_weights, map_bias = _table()
+def encode(texts: list[str], batch_size: int = 2048, negation: bool = False, fitted: Path = FITTED) -> np.ndarray:
+    """Unit-length embeddings, one row per text; a text with no words gets a zero row.
+
+    `fitted` is the file made by fit(): the shipped one, unless a benchmark fits its own.
+    """
+    vectors, weights, map_weights, map_bias = _table(fitted)
     out = _unit(_static(texts, vectors, _tokenizer(), weights, batch_size, negation))
     if map_weights is not None:
         empty = ~out.any(axis=1)
@@ -180,22 +183,27 @@ def encode(texts: list[str], batch_size: int = 2048, negation: bool = False) -> 
     return _unit(out)
 
 
-def fit(data_dir: Path, path: Path = FITTED, alpha: float = 0.1, batch_size: int = 64) -> Path:
-    """Learn the contextual word-piece vectors and the linear map from the NEAS comments in the shared data.
-
-    Only the North East Ambulance Service file is used, so the phase 1 comments that the theming
-    benchmark scores against stay unseen, and no human label is read. One pass of the full model gives
-    both each word piece's vectors in context and each comment's sentence embedding (the mean of its
-    contextual vectors, unit length, as sentence-transformers pools all-MiniLM-L6-v2); the map is then
-    a ridge regression in closed form from the blended static embeddings to those. Saved as float16.
-    """
+def neas_comments(data_dir: Path) -> list[str]:
+    """The free-text comments of the North East Ambulance Service file in the shared data (no labels)."""
     import csv
 
+    with (data_dir / "patient_feedback" / "v6framework_neas.csv").open(encoding="utf-8", newline="") as handle:
+        return [row["FFT answer"] for row in csv.DictReader(handle) if row["FFT answer"].strip()]
+
+
+def fit(texts: list[str], path: Path = FITTED, alpha: float = 0.1, batch_size: int = 64) -> Path:
+    """Learn the contextual word-piece vectors and the linear map from a corpus of comments; save them.
+
+    The shipped file is fitted on the NEAS comments only (`neas_comments`), so the phase 1 comments
+    that the theming benchmark scores against stay unseen, and no human label is read. One pass of the
+    full model gives both each word piece's vectors in context and each comment's sentence embedding
+    (the mean of its contextual vectors, unit length, as sentence-transformers pools all-MiniLM-L6-v2);
+    the map is then a ridge regression in closed form from the blended static embeddings to those.
+    Saved as float16.
+    """
     import torch
     from transformers import AutoModel
 
-    with (data_dir / "patient_feedback" / "v6framework_neas.csv").open(encoding="utf-8", newline="") as handle:
-        texts = [row["FFT answer"] for row in csv.DictReader(handle) if row["FFT answer"].strip()]
     tokenizer = _tokenizer()
     model = AutoModel.from_pretrained(_model_path(), local_files_only=True).eval()
     raw = _raw_vectors()
@@ -229,6 +237,7 @@ def fit(data_dir: Path, path: Path = FITTED, alpha: float = 0.1, batch_size: int
         weights=w.astype(np.float16),
         bias=(mean_y - mean_x @ w).astype(np.float16),
     )
+    _table.cache_clear()
     return path
 
 
@@ -237,6 +246,6 @@ if __name__ == "__main__":
         print(f"Built {build()}")
     elif sys.argv[1:2] == ["fit"]:
         shared = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).resolve().parents[2] / "shared" / "data"
-        print(f"Fitted {fit(shared)}")
+        print(f"Fitted {fit(neas_comments(shared))}")
     else:
         print("Usage: python -m analysis.embeddings build | fit [SHARED_DATA_DIR]")

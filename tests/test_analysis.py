@@ -100,24 +100,21 @@ def test_static_embeddings_land_close_to_the_full_model() -> None:
     assert float((encode(texts) * full).sum(axis=1).mean()) > 0.75
 
 
-def test_fitting_the_embeddings_reads_no_labels_and_stores_no_text(tmp_path: pytest.TempPathFactory) -> None:
+def test_fitting_the_embeddings_stores_numbers_only_and_is_used_by_encode(tmp_path: pytest.TempPathFactory) -> None:
     import numpy as np
 
-    from analysis.embeddings import fit
+    from analysis.embeddings import encode, fit, neas_comments
 
-    source = SHARED / "data/patient_feedback/v6framework_neas.csv"
-    (tmp_path / "patient_feedback").mkdir()
-    with source.open(encoding="utf-8", newline="") as handle:
-        rows = [row for row in csv.DictReader(handle) if row["FFT answer"].strip()][:60]
-    with (tmp_path / "patient_feedback/v6framework_neas.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["FFT answer"], extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    fitted = np.load(fit(tmp_path, tmp_path / "fitted.npz"))
+    path = fit(neas_comments(SHARED / "data")[:60], tmp_path / "fitted.npz")
+    fitted = np.load(path)
     assert sorted(fitted.files) == ["bias", "context_counts", "context_ids", "context_vectors", "weights"]
     assert all(fitted[name].dtype.kind in "if" for name in fitted.files)  # numbers only: no text kept
     assert fitted["context_vectors"].shape == (len(fitted["context_ids"]), 384)
     assert fitted["weights"].shape == (384, 384) and (fitted["context_counts"] > 0).all()
+    texts = ["The paramedics were kind", "Waited hours for the ambulance"]
+    mine = encode(texts, fitted=path)
+    assert np.allclose(np.linalg.norm(mine, axis=1), 1.0, atol=1e-4)
+    assert not np.allclose(mine, encode(texts))  # fitted on 60 comments, not the shipped 5,087
 
 
 def test_small_and_odd_inputs_never_crash() -> None:
