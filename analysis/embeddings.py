@@ -11,9 +11,9 @@ Two things learnt offline from public NHS comments in ../shared/data are shipped
 and applied when the table loads (`python -m analysis.embeddings fit`; see analysis/models/README.md):
 - for every word piece those comments use, its vectors in context, averaged over the corpus. A word
   piece passed alone through the model is a poor stand-in for how it reads in a sentence ("wait",
-  "staff"); the average of its contextual vectors is the best single vector for it, and mean-pooling
-  those is exactly how the full model makes a sentence embedding. Rarely seen word pieces lean on their
-  isolated vector, and word pieces the corpus never used keep it;
+  "staff"). The full model's sentence embedding is the mean of its word pieces' vectors in context,
+  so each word piece's average over many sentences is the best context-free stand-in for them.
+  Rarely seen word pieces lean on their isolated vector, and word pieces the corpus never used keep it;
 - a small linear map, so that the static embeddings land close to the full model's.
 
 Build the table once with `python -m analysis.embeddings build` (about a minute; `make setup` runs it).
@@ -35,8 +35,8 @@ MODELS = Path(__file__).resolve().parent / "models"
 TABLE = MODELS / "static-minilm-l6.npz"
 FITTED = MODELS / "minilm-fitted.npz"
 DIMENSIONS = 384
-# Changes whenever the vectors encode() gives change, so vectors stored by an earlier version are never
-# mixed with new ones.
+# Change it whenever the vectors encode() gives change: stored vectors are keyed by it, so those of an
+# earlier version are never mixed with new ones.
 VERSION = "static-minilm-l6/context-1"
 # How many sightings in context a word piece needs before its contextual average outweighs its isolated vector.
 CONTEXT_PRIOR = 5.0
