@@ -1,6 +1,6 @@
 """Themes on labelled feedback the embeddings never saw, beside BERTopic's default on the same texts.
 
-    .venv/bin/python bench/transfer.py              # about 3 minutes on 2 cores
+    .venv/bin/python bench/transfer.py              # about 5 minutes on 2 cores
 
 The shipped contextual word-piece means and map are fitted on the NEAS comments, so scoring them on
 NEAS would flatter them. Here they are fitted afresh on the phase 1 comments instead (text only, no
