@@ -34,11 +34,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from engage import cli, errors, security
+    from engage import cli, errors, security, transaction
 
+    transaction.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    from engage.media.storage import sweep_partial_uploads
+
+    sweep_partial_uploads(app)  # left by a process killed mid-upload
     return app
 
 

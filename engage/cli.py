@@ -6,6 +6,11 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from engage.extensions import db
+
+# Each command is one unit of work: services flush, the command commits once at the end
+# (an analysis job commits at the end of each of its steps, and sending mail after each message).
+
 
 @click.command("demo")
 @with_appcontext
@@ -14,6 +19,7 @@ def demo_command() -> None:
     from engage.demo import DEMO_DOMAIN, load_demo
 
     programme = load_demo()
+    db.session.commit()
     click.echo(f"Demo programme ready: /programmes/{programme.slug}")
     click.echo(f"Demo accounts: resident, member, lead, safeguarding, admin @{DEMO_DOMAIN}")
 
@@ -21,10 +27,13 @@ def demo_command() -> None:
 @click.command("purge-drafts")
 @with_appcontext
 def purge_drafts_command() -> None:
-    """Delete unsubmitted survey answers whose resume period has ended (run daily from cron)."""
+    """Delete unsubmitted answers whose resume period has ended, and stale partial uploads (run daily)."""
+    from engage.media.storage import sweep_partial_uploads
     from engage.surveys.answering import purge_expired
 
-    click.echo(f"Deleted {purge_expired()} expired unsubmitted responses.")
+    deleted = purge_expired()
+    db.session.commit()
+    click.echo(f"Deleted {deleted} expired unsubmitted responses and {sweep_partial_uploads()} partial uploads.")
 
 
 @click.command("insights-job")
@@ -45,7 +54,9 @@ def send_reminders_command() -> None:
     from engage.notify.services import deliver_pending
     from engage.panels.services import send_reminders
 
-    click.echo(f"Queued {send_reminders()} reminders; sent {deliver_pending()} by SMTP.")
+    queued = send_reminders()
+    db.session.commit()
+    click.echo(f"Queued {queued} reminders; sent {deliver_pending()} by SMTP.")
 
 
 @click.command("send-mail")

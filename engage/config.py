@@ -40,8 +40,6 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_THROTTLE_SECONDS": 15 * 60,
     "INVITE_DAYS": 7,
     "DEMO_PASSWORD": "engage-demo-2026",
-    # Labelled public NHS feedback used for demo responses and benchmarks (never shipped in the repo).
-    "SHARED_DATA_DIR": str(Path(__file__).resolve().parent.parent.parent / "shared" / "data"),
     # "outbox" keeps messages in the database only; "smtp" also sends them (MAIL_SERVER, MAIL_PORT,
     # MAIL_USERNAME, MAIL_PASSWORD, MAIL_FROM, MAIL_USE_TLS) when `flask send-mail` runs.
     "MAIL_BACKEND": "outbox",
@@ -50,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_URL": "http://127.0.0.1:5000",
     # Public counts below this are shown as "fewer than N", so nobody can be picked out.
     "SMALL_COUNT_THRESHOLD": 10,
+    # A running analysis job records a heartbeat every quarter of this; one silent for longer has died
+    # (killed, or its machine restarted) and is marked failed, so no run stays "running" for ever.
+    "JOB_STALLED_SECONDS": 45,
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     "PROXY_COUNT": 0,
 }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import current_app
 from sqlalchemy import select
 
@@ -118,9 +116,9 @@ def load_demo() -> Programme:
     for role in (Role.LEAD, Role.MEMBER):
         if users[role] not in programme.people:
             programme.people.append(users[role])
-    db.session.commit()
-    load_demo_survey(programme, users[Role.LEAD], Path(current_app.config["SHARED_DATA_DIR"]))
-    db.session.commit()
+    db.session.flush()
+    load_demo_survey(programme, users[Role.LEAD])
+    db.session.flush()
     load_demo_panels(programme, users[Role.LEAD], users[Role.MEMBER])
     load_demo_board(programme, users[Role.LEAD])
     return programme

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from engage.extensions import db
@@ -62,8 +63,19 @@ def handle_csrf(error: CSRFError) -> tuple[str, int]:
 
 
 def handle_server_error(error: Exception) -> tuple[str, int]:
-    del error
-    db.session.rollback()
+    """Nothing of a failed request is kept; a database that cannot be reached is a 503, not a 500."""
+    cause = getattr(error, "original_exception", None) or error
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.close()  # the connection is gone: there is nothing to roll back
+    if isinstance(cause, DBAPIError) and (cause.connection_invalidated or isinstance(cause, OperationalError)):
+        current_app.logger.error("Database unavailable: %s", type(cause.orig).__name__)
+        return render_error(
+            503,
+            "Sorry, the service is unavailable",
+            "What you just sent was not saved. Try again in a few minutes.",
+        )
     return render_error(
         500, "Sorry, there is a problem with the service", "Try again later. Anything you had already saved is safe."
     )

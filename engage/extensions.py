@@ -33,10 +33,15 @@ csrf = CSRFProtect()
 
 @event.listens_for(Engine, "connect")
 def _sqlite_settings(dbapi_connection: Any, connection_record: Any) -> None:
-    """SQLite: let readers and a writer work at once (WAL), and wait for a lock rather than fail."""
+    """SQLite: enforce foreign keys, let readers and a writer work at once (WAL), wait for a lock rather than fail.
+
+    SQLite ignores every foreign key and ON DELETE clause unless asked, per connection. Migrations turn it off
+    again for their own connection (migrations/env.py).
+    """
     del connection_record
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()

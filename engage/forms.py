@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from wtforms import IntegerField, SelectMultipleField
+from flask import flash
+from flask_wtf import FlaskForm
+from wtforms import Field, IntegerField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
+
+from engage.exceptions import EngageError
+from engage.extensions import db
 
 
 def strip(value: Any) -> Any:
@@ -55,3 +60,23 @@ def max_length(limit: int, what: str) -> Length:
 def email_format() -> Email:
     # test_environment admits the reserved .test domain that demo accounts use.
     return Email(message="Enter an email address in the correct format, like name@example.com", test_environment=True)
+
+
+def show_error(form: FlaskForm, error: EngageError, field: str | None = None) -> None:
+    """Show a domain error on the form field it names (else `field`, else the whole form) and undo the change.
+
+    The rollback discards whatever the failed operation had already changed, so the page that shows the
+    error is drawn from what is really stored and nothing half-made is committed with the request.
+    """
+    db.session.rollback()
+    target = getattr(form, error.field or field or "", None)
+    if isinstance(target, Field):
+        target.errors = [*target.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def refuse(error: EngageError) -> None:
+    """For a view that answers with a redirect: undo the failed change and say why on the next page."""
+    db.session.rollback()
+    flash(error.message)

@@ -39,8 +39,16 @@ from engage.timeutil import utcnow
 from engage.tracker.models import Quote, WeDid, YouSaid
 
 PASSWORD = "correct horse battery"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# Copies of the public attack-string lists the tests use (see payloads/README.md).
+PAYLOADS = Path(__file__).resolve().parent / "payloads"
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+
+
+def feedback(n: int, start: int = 0) -> list[str]:
+    """Real NHS comments about mental health care, from the demo sample shipped with Engage."""
+    from engage.surveys.demo import selected_rows
+
+    return [row["feedback"] for row in selected_rows(limit=None)][start : start + n]
 
 
 def reset_postgres() -> None:
@@ -67,6 +75,7 @@ def postgres_schema() -> None:
         fresh_postgres_schema()
         db.create_all()
         db.engine.dispose()
+        db.session.commit()
 
 
 @pytest.fixture
@@ -90,6 +99,7 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
         db.create_all()
         if POSTGRES_URL:
             reset_postgres()
+        db.session.commit()
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -232,6 +242,7 @@ def make_flag(app: Flask) -> Callable[[Survey], int]:
             response, _ = answering.start_response(live)
             answering.save_answer(response, live.questions[0], text="There is no point going on like this.")
             answering.submit(response)
+            db.session.commit()
             return db.session.execute(select(SafeguardingFlag.id)).scalars().first()
 
     return make
@@ -253,6 +264,7 @@ def make_bsl_answer(app: Flask) -> Callable[[Survey], tuple[int, str]]:
             response, _ = answering.start_response(live, Format.BSL)
             answer = formats.save_video_answer(response, live.questions[0], io.BytesIO(WEBM))
             answering.submit(response)
+            db.session.commit()
             return answer.id, answer.video.stored_name
 
     return make

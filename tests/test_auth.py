@@ -12,7 +12,7 @@ from engage.auth.models import Role, User
 from engage.auth.routes import safe_next
 from engage.auth.services import issue_invite, sign_out_everywhere
 from engage.extensions import db
-from tests.conftest import PASSWORD, SHARED, Auth
+from tests.conftest import PASSWORD, PAYLOADS, Auth
 
 
 def invite(app: Flask, user: User) -> str:
@@ -81,7 +81,7 @@ def test_next_on_this_site_is_followed(auth: Auth, make_user: Callable[..., User
 
 
 def _redirect_payloads() -> list[str]:
-    lines = (SHARED / "payloads/open-redirect/Open-Redirect-payloads.txt").read_text(errors="replace").splitlines()
+    lines = (PAYLOADS / "open-redirect/Open-Redirect-payloads.txt").read_text(errors="replace").splitlines()
     return [line.strip() for line in lines if line.strip()][:200]
 
 

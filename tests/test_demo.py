@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -11,6 +9,7 @@ from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.notify.models import OutboxMessage
 from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
+from engage.surveys.demo import is_selected, selected_rows
 from engage.surveys.models import Channel, Format, Response, Survey
 from engage.tracker.models import YouSaid
 
@@ -65,13 +64,17 @@ def test_demo_password_comes_from_the_environment(app: Flask) -> None:
         assert lead.check_password("set by ENGAGE_DEMO_PASSWORD")
 
 
-def test_demo_quotes_are_real_rows_of_the_shared_data(app: Flask) -> None:
-    import csv
+def test_the_demo_sample_follows_its_documented_rule() -> None:
+    rows = selected_rows(limit=None)
+    assert 300 <= len(rows) <= 500
+    assert all(is_selected(row) for row in rows)
+    indexes = [int(row["row_index"]) for row in rows]
+    assert indexes == sorted(set(indexes)), "rows are distinct and in file order"
 
+
+def test_demo_quotes_are_real_rows_of_the_sample(app: Flask) -> None:
     app.test_cli_runner().invoke(args=["demo"])
-    path = Path(app.config["SHARED_DATA_DIR"]) / "patient_feedback/phase1_text_data.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        originals = {row["row_index"]: row["feedback"] for row in csv.DictReader(handle)}
+    originals = {row["row_index"]: row["feedback"] for row in selected_rows(limit=None)}
     with app.app_context():
         for response in db.session.execute(select(Response)).scalars():
             if not response.source.startswith("demo: patient_feedback/"):

@@ -117,6 +117,7 @@ def test_a_bsl_respondent_sees_the_video_captions_and_transcript_first(
             checked_by="B. Checker",
         )
         formats.update_media(db.session.get(User, lead.id), live, changes)
+        db.session.commit()
     begin(client, survey, "bsl")
     page = client.get(f"/surveys/{survey.slug}/questions/{question.id}").get_data(as_text=True)
     assert page.index("<video") < page.index("English transcript") < page.index('name="answer"')
@@ -150,6 +151,7 @@ def test_a_video_answer_awaits_interpretation_then_counts_in_analysis(
         )
         assert insights.scope_answers(run) == [], "an answer awaiting interpretation is left out of analysis"
         run_id = run.id
+        db.session.commit()
 
     auth.login(lead)
     listing = client.get(f"/surveys/manage/{survey.id}/bsl-answers").get_data(as_text=True)
@@ -170,6 +172,7 @@ def test_a_video_answer_awaits_interpretation_then_counts_in_analysis(
         assert texts == ["I feel there is no point going on. Nobody called me back."]
         flags = db.session.execute(select(SafeguardingFlag).where(SafeguardingFlag.answer_id == answer.id)).all()
         assert len(flags) == 1, "the interpretation is screened for risk like typed words"
+        db.session.commit()
 
 
 def test_only_the_programmes_leads_can_watch_a_bsl_answer(
@@ -313,6 +316,7 @@ def test_easy_read_shows_the_picture_beside_the_words(
         live.easy_read_prompt = "How was your care?\nPick one."
         changes = formats.MediaChanges(picture=io.BytesIO(PNG), picture_alt="A nurse talking to a person")
         formats.update_media(db.session.get(User, lead.id), live, changes)
+        db.session.commit()
     begin(client, survey, "easy_read")
     page = client.get(f"/surveys/{survey.slug}/questions/{question.id}").get_data(as_text=True)
     assert 'class="engage-easy-read__row"' in page and 'alt="A nurse talking to a person"' in page
@@ -413,6 +417,7 @@ def test_exports_filter_by_format_and_channel(
             (Channel.EVENT, [Format.BSL], "Event and BSL"),
         ]:
             formats.enter_response(actor, live, formats.Entry(channel, used, {q1: text}))
+        db.session.commit()
     auth.login(lead)
 
     def exported(query: str) -> list[str]:
@@ -465,6 +470,7 @@ def test_removing_a_question_deletes_its_picture_and_video_unless_a_copy_shows_t
             checked_by="B. Checker",
         )
         formats.update_media(db.session.get(User, lead.id), db.session.get(Question, question.id), changes)
+        db.session.commit()
     assert len(upload_dir(app)) == 2
     auth.login(lead)
     copied = client.post(f"/surveys/manage/{survey.id}/duplicate")
@@ -514,4 +520,5 @@ def test_an_unsent_bsl_answer_is_deleted_with_its_video_when_the_draft_expires(
         db.session.commit()
         assert answering.purge_expired() == 1
         assert db.session.execute(select(func.count()).select_from(MediaFile)).scalar_one() == 0
+        db.session.commit()
     assert upload_dir(app) == [], "the resident's video is gone from the disk too"

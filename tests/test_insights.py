@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import csv
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -22,12 +23,8 @@ from engage.programmes.models import Programme
 from engage.surveys import answering
 from engage.surveys.models import Survey
 from engage.timeutil import utcnow
-from tests.conftest import SHARED, Auth
-
-
-def _comments(n: int) -> list[str]:
-    with (SHARED / "data/patient_feedback/phase1_text_data.csv").open(encoding="utf-8", newline="") as handle:
-        return [row["feedback"] for row in csv.DictReader(handle) if len(row["feedback"]) > 20][:n]
+from engage.tracker.models import Quote
+from tests.conftest import Auth, feedback
 
 
 @pytest.fixture
@@ -43,10 +40,11 @@ def setup(
     survey = make_survey(programme)
     with app.app_context():
         live = db.session.get(Survey, survey.id)
-        for text in [*_comments(80), "Please call me on 07700 900123, I am Sarah"]:
+        for text in [*feedback(80), "Please call me on 07700 900123, I am Sarah"]:
             response, _ = answering.start_response(live)
             answering.save_answer(response, live.questions[0], text=text)
             answering.submit(response)
+        db.session.commit()
     auth.login(lead)
     return {"lead": lead, "programme": programme, "survey": survey}
 
@@ -110,6 +108,7 @@ def test_cancel_before_and_during_a_run(app: Flask, setup: dict) -> None:
         jobs.execute(running.id)
         db.session.refresh(running)
         assert running.status == RunStatus.CANCELLED and not running.themes
+        db.session.commit()
 
 
 def test_a_run_whose_worker_died_is_marked_failed(app: Flask, setup: dict) -> None:
@@ -125,6 +124,7 @@ def test_a_run_whose_worker_died_is_marked_failed(app: Flask, setup: dict) -> No
         db.session.commit()
         services.check_stalled(run)
         assert run.status == RunStatus.FAILED and "stopped unexpectedly" in run.error
+        db.session.commit()
 
 
 def test_the_job_runs_on_a_real_redis_queue(app: Flask, setup: dict, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,6 +147,7 @@ def test_the_job_runs_on_a_real_redis_queue(app: Flask, setup: dict, monkeypatch
         )
         jobs.enqueue(run)
         run_id = run.id
+        db.session.commit()
     queue = Queue(jobs.QUEUE, connection=redis)
     assert queue.count == 1
     SimpleWorker([queue], connection=redis).work(burst=True)
@@ -232,6 +233,7 @@ def test_stored_embeddings_are_reused_only_by_the_same_embedding_version(
         monkeypatch.setattr(jobs, "EMBEDDING_VERSION", "a later model")
         jobs.embeddings_for(texts, run.id)
         assert db.session.execute(stored).scalar_one() == 4  # the earlier model's vectors are not reused
+        db.session.commit()
 
 
 def test_split_a_theme_and_compare_two_runs(app: Flask, client: FlaskClient, setup: dict) -> None:
@@ -292,3 +294,104 @@ def test_sentiment_shows_in_survey_results_filters_and_exports(app: Flask, clien
     csv_text = client.get(f"/surveys/manage/{survey.id}/export.csv").get_data().decode("utf-8-sig")
     assert f"{question.prompt} (sentiment)" in csv_text.splitlines()[0]
     assert any(label in csv_text for label in (",negative,", ",positive,", ",mixed,", ",neutral,"))
+
+
+def _publish_from(client: FlaskClient, setup: dict, theme_id: int, answer_id: int) -> int:
+    """Publish a statement citing one theme, with one approved quote; returns its id."""
+    slug = setup["programme"].slug
+    data = {"title": "People waited too long", "statement": "Many of you waited weeks.", "theme_ids": [theme_id]}
+    made = client.post(f"/you-said-we-did/{slug}/new", data=data)
+    assert made.status_code == 302, made.get_data(as_text=True)
+    statement_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    quoted = client.post(f"/you-said-we-did/statements/{statement_id}/quotes", data={"source": f"a{answer_id}"})
+    assert quoted.status_code == 302
+    with client.application.app_context():
+        quote_id = db.session.execute(select(Quote.id).where(Quote.you_said_id == statement_id)).scalar_one()
+    client.post(f"/you-said-we-did/quotes/{quote_id}/approve")
+    published = client.post(f"/you-said-we-did/statements/{statement_id}/publish")
+    assert published.status_code == 302, published.get_data(as_text=True)
+    return statement_id
+
+
+def _card(board: str) -> str:
+    """The first statement's card on the public board."""
+    start = board.index('<section class="nhsuk-card" id="you-said-')
+    return board[start : board.index("</section>", start)]
+
+
+def test_a_statements_evidence_outlives_re_runs_and_merges(app: Flask, client: FlaskClient, setup: dict) -> None:
+    run_id = _start(client, setup)
+    _wait(app, run_id)
+    with app.app_context():
+        themes = db.session.execute(select(Theme).where(Theme.run_id == run_id).order_by(Theme.position)).scalars()
+        first, second = list(themes)[:2]
+        answer_id = (
+            db.session.execute(select(ThemeAssignment.answer_id).where(ThemeAssignment.theme_id == first.id))
+            .scalars()
+            .first()
+        )
+        first_id, second_id, size = first.id, second.id, first.size
+    _publish_from(client, setup, first_id, answer_id)
+    board_url = f"/programmes/{setup['programme'].slug}/you-said-we-did"
+    before = _card(client.get(board_url).get_data(as_text=True))
+    assert "People waited too long" in before
+
+    refused = client.post(f"/insights/themes/{second_id}/merge", data={"into": str(first_id)}, follow_redirects=True)
+    assert "its themes are the evidence for “People waited too long”" in refused.get_data(as_text=True)
+    split = client.post(f"/insights/themes/{first_id}/split", data={"parts": "2"}, follow_redirects=True)
+    assert "its themes are the evidence" in split.get_data(as_text=True)
+
+    rerun = client.post(f"/insights/runs/{run_id}/rerun")
+    new_id = int(rerun.headers["Location"].rsplit("/", 1)[1])
+    assert new_id != run_id, "a cited run is never rewritten: running it again makes a new run"
+    _wait(app, new_id)
+    with app.app_context():
+        new_themes = db.session.execute(select(Theme.id).where(Theme.run_id == new_id)).scalars().all()
+    merged = client.post(f"/insights/themes/{new_themes[1]}/merge", data={"into": str(new_themes[0])})
+    assert merged.status_code == 302, "the new run's themes are the lead's to reshape"
+
+    with app.app_context():
+        kept = db.session.get(Theme, first_id)
+        assert kept is not None and kept.size == size and db.session.get(Theme, second_id) is not None
+        cited = select(func.count()).where(ThemeAssignment.theme_id == first_id)
+        assert db.session.execute(cited).scalar_one() == size
+    after = _card(client.get(board_url).get_data(as_text=True))
+    assert after == before, "the statement's quotes, counts and who said this are unchanged"
+
+
+def test_a_job_killed_mid_run_is_marked_failed_within_the_stall_time(
+    app: Flask, client: FlaskClient, setup: dict
+) -> None:
+    app.config["JOB_STALLED_SECONDS"] = 2
+    with app.app_context():
+        lead = db.session.get(User, setup["lead"].id)
+        programme = db.session.get(Programme, setup["programme"].id)
+        run = services.create_run(lead, programme, "Killed", services.Scope([setup["survey"].questions[0].id]))
+        db.session.commit()
+        run_id = run.id
+    env = {
+        **os.environ,
+        "ENGAGE_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "ENGAGE_JOB_STALLED_SECONDS": "2",
+        "SECRET_KEY": app.config["SECRET_KEY"],
+    }
+    env.pop("DATABASE_URL", None)
+    job = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "insights-job", str(run_id)], env=env)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            with app.app_context():
+                if db.session.get(AnalysisRun, run_id).status == RunStatus.RUNNING:
+                    break
+            time.sleep(0.1)
+        job.send_signal(signal.SIGKILL)
+        job.wait(timeout=10)
+    finally:
+        job.kill()
+    page = client.get(f"/insights/runs/{run_id}").get_data(as_text=True)
+    assert "stopped unexpectedly" not in page, "a run is not failed while its heartbeat is recent"
+    time.sleep(2.5)
+    page = client.get(f"/insights/runs/{run_id}").get_data(as_text=True)
+    assert "stopped unexpectedly" in page
+    with app.app_context():
+        assert db.session.get(AnalysisRun, run_id).status == RunStatus.FAILED

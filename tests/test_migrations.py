@@ -70,6 +70,7 @@ def test_each_migration_upgrades_and_downgrades_with_data(bare_app: Flask) -> No
         _empty_database()
         if POSTGRES_URL:
             db.create_all()  # the next test's fixture expects the tables
+        db.session.commit()
 
 
 def test_sqlite_default_database_is_created_by_upgrade(tmp_path: Path) -> None:

@@ -51,6 +51,7 @@ def test_an_invitation_link_creates_a_member_account(app: Flask, client: FlaskCl
         user = db.session.execute(select(User).where(User.email == "nia@example.org")).scalar_one()
         assert user.role == Role.MEMBER and user.access_need_keys == ["easy_read"]
         assert services.is_member(user, db.session.get(Panel, setup["panel"]))
+        db.session.commit()
     assert client.get(path).status_code == 404, "the link works once"
     assert "Single point of access" in client.get("/panels/").get_data(as_text=True)
 

@@ -18,7 +18,7 @@ from engage.panels.models import Comment, Draft, DraftStatus
 from engage.panels.services import diff_words
 from engage.programmes.models import Programme
 from engage.timeutil import utcnow
-from tests.conftest import SHARED, Auth
+from tests.conftest import PAYLOADS, Auth
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_diff_is_word_level_and_escaped() -> None:
 def _payloads() -> list[str]:
     lines = []
     for name in ("xss_payloads_quick.txt", "XSS_Polyglots.txt", "port_swigger_xss_cheatsheet_event_handlers.txt"):
-        path = SHARED / "payloads/xss" / name
+        path = PAYLOADS / "xss" / name
         lines += [line for line in path.read_text(errors="replace").splitlines() if line.strip()][:150]
     return lines
 

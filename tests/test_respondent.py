@@ -201,6 +201,7 @@ def test_tampered_and_expired_resume_codes_are_refused(app: Flask, client: Flask
         assert answering.purge_expired() == 1
         assert db.session.execute(select(func.count()).select_from(Response)).scalar_one() == 0
         assert db.session.execute(select(func.count()).select_from(Answer)).scalar_one() == 0, "answers go too"
+        db.session.commit()
 
 
 def test_double_submission_at_the_same_moment_stores_one_response(
@@ -275,6 +276,7 @@ def test_contact_details_are_kept_apart_and_need_a_way_to_reach_you(
         contact = answering.contact_for(response)
         assert contact is not None and contact.wants_updates and contact.email == "resident@example.org"
         assert all("resident@example.org" not in a.display for a in response.answers)
+        db.session.commit()
 
 
 def test_a_flagged_resident_is_never_told(client: FlaskClient, survey: Survey) -> None:
@@ -312,6 +314,7 @@ def test_the_resume_link_can_be_emailed_and_the_address_is_not_kept_with_answers
         message = db.session.execute(select(OutboxMessage)).scalar_one()
         assert message.to_email == "me@example.org" and code.replace("-", "") in message.body
         assert answering.contact_for(db.session.execute(select(Response)).scalar_one()) is None
+        db.session.commit()
 
 
 def test_easy_read_can_be_chosen_and_switched_keeping_every_answer(

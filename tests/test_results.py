@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -15,8 +18,8 @@ from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.programmes.models import Programme
 from engage.surveys import answering
-from engage.surveys.models import Channel, Response, ResponseStatus, Survey
-from tests.conftest import Auth
+from engage.surveys.models import Answer, Channel, Response, ResponseStatus, Survey
+from tests.conftest import PAYLOADS, Auth
 
 
 @pytest.fixture
@@ -39,6 +42,7 @@ def submit(app: Flask, survey: Survey, text: str, choice: str, channel: Channel 
         answering.save_answer(response, live.questions[0], text=text)
         answering.save_answer(response, live.questions[1], choices=[choice])
         answering.submit(response)
+        db.session.commit()
 
 
 def test_counts_and_a_data_table_for_every_chart(app: Flask, client: FlaskClient, survey: Survey) -> None:
@@ -115,7 +119,7 @@ def test_import_with_a_bad_row_imports_nothing_and_reports_it(app: Flask, client
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (b"", "Select a CSV file"),
+        (b"", "Select a CSV or Excel file"),
         (b"only a header\n", "at least one response"),
         (b"a,a\n1,2\n", "different, non-empty heading"),
     ],
@@ -135,3 +139,167 @@ def test_windows_encoded_csv_is_read(app: Flask, client: FlaskClient, survey: Su
     with app.app_context():
         response = db.session.execute(select(Response)).scalar_one()
         assert response.status == ResponseStatus.SUBMITTED and response.answers[0].text == "Café was closed – shame"
+
+
+def _mapped(client: FlaskClient, survey: Survey, body: bytes, filename: str = "export.csv") -> str:
+    """Upload a file and return the column-matching page."""
+    response = client.post(
+        f"/surveys/manage/{survey.id}/import",
+        data={"file": (io.BytesIO(body), filename)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"]
+
+
+def _selected(page: str, question_id: int) -> str | None:
+    """The column preselected for a question on the matching page (None: "Do not import")."""
+    select_html = page.split(f'name="column-{question_id}">', 1)[1].split("</select>", 1)[0]
+    found = re.search(r'<option value="(\d+)" selected>', select_html)
+    return found.group(1) if found else None
+
+
+def _texts(app: Flask, question_id: int) -> list[str]:
+    with app.app_context():
+        query = select(Answer.text).where(Answer.question_id == question_id).order_by(Answer.id)
+        return list(db.session.execute(query).scalars())
+
+
+def test_import_keeps_quoted_commas_line_breaks_and_quotes_exactly(
+    app: Flask, client: FlaskClient, survey: Survey
+) -> None:
+    body = (
+        b"What could be better?,How was your care?\r\n"
+        b'"Please refer to me as ""she"".",Good\r\n'
+        b'"Waits, calls, letters: all slow",Poor\r\n'
+        b'"Line one\nline two",Good\r\n'
+    )
+    url = _mapped(client, survey, body)
+    page = client.get(url).get_data(as_text=True)
+    q1, q2, _ = survey.questions
+    # Headings that are a question's wording are matched without the lead choosing them.
+    assert _selected(page, q1.id) == "0" and _selected(page, q2.id) == "1"
+    assert client.post(url, data={f"column-{q1.id}": "0", f"column-{q2.id}": "1"}).status_code == 302
+    assert _texts(app, q1.id) == [
+        'Please refer to me as "she".',
+        "Waits, calls, letters: all slow",
+        "Line one\nline two",
+    ]
+
+
+def test_headings_match_questions_whatever_their_case_and_punctuation(client: FlaskClient, survey: Survey) -> None:
+    url = _mapped(client, survey, b"WHAT COULD BE BETTER,how was your care ?,Unrelated\nx,Good,y\n")
+    page = client.get(url).get_data(as_text=True)
+    q1, q2, q3 = survey.questions
+    assert _selected(page, q1.id) == "0" and _selected(page, q2.id) == "1" and _selected(page, q3.id) is None
+
+
+def test_a_row_with_more_values_than_headings_is_reported_and_nothing_is_imported(
+    app: Flask, client: FlaskClient, survey: Survey
+) -> None:
+    body = b"What could be better?,How was your care?\nFine,Good\nWaits, too long,Poor\n"
+    url = _mapped(client, survey, body)
+    q1, q2, _ = survey.questions
+    page = client.post(url, data={f"column-{q1.id}": "0", f"column-{q2.id}": "1"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Nothing was imported: 2 problems found" in html
+    assert "“too long” is not one of the options" in html
+    assert "This row has 3 values but there are 2 headings" in html and '<td class="nhsuk-table__cell">3</td>' in html
+    assert _texts(app, q1.id) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'Comments\n"unfinished quote\n', "never closed"),
+        (b'Comments\n"quoted" then more\n', "out of place"),
+        ("Comments\nfine\n".encode("utf-16"), "saved as UTF-8"),
+        (b"PK\x03\x04not really a workbook", "not a readable Excel workbook"),
+    ],
+)
+def test_broken_files_get_a_plain_message(client: FlaskClient, survey: Survey, body: bytes, message: str) -> None:
+    response = client.post(
+        f"/surveys/manage/{survey.id}/import",
+        data={"file": (io.BytesIO(body), "x.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def test_excel_workbooks_import_like_csv(app: Flask, client: FlaskClient, survey: Survey) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["What could be better?", "How was your care?", "Submitted"])
+    sheet.append(['Quotes "and", commas\nand lines', "poor", "2026-10-01"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    url = _mapped(client, survey, buffer.getvalue(), "export.xlsx")
+    q1, q2, _ = survey.questions
+    assert (
+        client.post(url, data={f"column-{q1.id}": "0", f"column-{q2.id}": "1", "date_column": "2"}).status_code == 302
+    )
+    assert _texts(app, q1.id) == ['Quotes "and", commas\nand lines']
+
+
+def _hostile_texts() -> list[str]:
+    """The naughty-strings list plus quotes, commas, line breaks, emoji and formula text, as a form keeps them."""
+    listed = json.loads((PAYLOADS / "naughty-strings/blns.json").read_text(encoding="utf-8"))
+    extra = [
+        'She said "no", then "yes"',
+        "a,b,,c",
+        "one\ntwo\r\nthree",
+        "🙂👍🏽 ok",
+        "=1+1",
+        "+44",
+        "-3",
+        "@SUM(A1)",
+        "'=typed",
+    ]
+    # The answer form strips outer spaces and refuses empty answers; NUL cannot be stored by PostgreSQL.
+    return [t.strip() for t in [*listed, *extra] if t.strip() and "\x00" not in t]
+
+
+def _csv_rows(csv_bytes: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"), newline="")))
+
+
+def _answer_column(csv_bytes: bytes, heading: str) -> list[str]:
+    rows = _csv_rows(csv_bytes)
+    column = rows[0].index(heading)
+    return [row[column] for row in rows[1:]]
+
+
+def test_hostile_text_survives_export_import_export(
+    app: Flask,
+    client: FlaskClient,
+    survey: Survey,
+    make_programme: Callable[..., Programme],
+    make_survey: Callable[..., Survey],
+) -> None:
+    texts = _hostile_texts()
+    assert len(texts) > 400
+    with app.app_context():
+        live = db.session.get(Survey, survey.id)
+        for text in texts:
+            response, _ = answering.start_response(live)
+            answering.save_answer(response, live.questions[0], text=text)
+            answering.submit(response)
+        db.session.commit()
+    first = client.get(f"/surveys/manage/{survey.id}/export.csv").get_data()
+    q1 = survey.questions[0]
+    # Import into a second survey with the same questions, so the two exports can be compared.
+    with app.app_context():
+        programme = db.session.get(Programme, survey.programme_id)
+    other = make_survey(programme)
+    url = _mapped(client, other, first)
+    page = client.get(url).get_data(as_text=True)
+    column = _csv_rows(first)[0].index(q1.prompt)
+    assert _selected(page, other.questions[0].id) == str(column)
+    done = client.post(url, data={f"column-{other.questions[0].id}": str(column)})
+    assert done.status_code == 302, done.get_data(as_text=True)[:2000]
+    assert sorted(_texts(app, other.questions[0].id)) == sorted(texts), "every word is stored as it was typed"
+    second = client.get(f"/surveys/manage/{other.id}/export.csv").get_data()
+    heading = q1.prompt
+    assert sorted(_answer_column(second, heading)) == sorted(_answer_column(first, heading))

@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
@@ -23,7 +24,7 @@ from engage.surveys import answering, formats
 from engage.surveys.models import Answer, Contact, Format, Survey
 from engage.timeutil import utcnow
 from engage.tracker.models import ActionUpdate, Quote, WeDid, YouSaid
-from tests.conftest import WEBM, Auth
+from tests.conftest import PNG, WEBM, Auth
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 COMMENTS = [
@@ -75,6 +76,7 @@ def world(
             db.session.add(ThemeAssignment(run_id=run.id, theme_id=waiting.id, answer_id=answer_id))
         db.session.commit()
         components = [c.id for c in db.session.get(Programme, programme.id).components]
+        db.session.commit()
         return {
             "programme": programme,
             "survey": survey,
@@ -101,7 +103,6 @@ def action_for(client: FlaskClient, world: dict[str, Any], statement_id: int, **
         "component_ids": [world["components"][0]],
         "status": "planned",
         "progress": "0",
-        "changed_component": "0",
     }
     return client.post(f"/you-said-we-did/statements/{statement_id}/actions/new", data=data | extra)
 
@@ -172,12 +173,14 @@ def test_a_bsl_answer_is_quoted_through_its_interpretation_only(
         db.session.add(ThemeAssignment(run_id=run_theme.run_id, theme_id=run_theme.id, answer_id=answer.id))
         db.session.commit()
         answer_id = answer.id
+        db.session.commit()
     auth.login(lead)
     statement_id = statement_for(client, world)
     url = f"/you-said-we-did/statements/{statement_id}/quotes"
     assert client.post(url, data={"source": f"a{answer_id}"}).status_code == 400, "no words until interpreted"
     with app.app_context():
         formats.interpret(db.session.get(User, lead.id), db.session.get(Answer, answer_id), "Signed: I waited.", "C.")
+        db.session.commit()
     assert client.post(url, data={"source": f"a{answer_id}"}).status_code == 302
     with app.app_context():
         assert db.session.execute(select(Quote.text)).scalar_one() == "Signed: I waited."
@@ -244,10 +247,28 @@ def test_an_action_that_changes_the_core_offer_is_linked_in_its_history(
     auth.login(lead)
     statement_id = statement_for(client, world)
     component_id = world["components"][0]
-    added = action_for(
-        client, world, statement_id, changed_component=str(component_id), new_description="Call back in 2 days."
+    assert action_for(client, world, statement_id).status_code == 302
+    with app.app_context():
+        action_id = db.session.execute(select(WeDid.id)).scalar_one()
+        current = db.session.get(CoreOfferComponent, component_id).description
+    url = f"/you-said-we-did/actions/{action_id}/core-offer/{component_id}"
+    page = client.get(url).get_data(as_text=True)
+    assert f">{current}</textarea>" in page, "editing starts from the current description, so nothing is lost"
+    empty = client.post(url, data={"description": "  "})
+    assert empty.status_code == 200 and "Enter the new description" in empty.get_data(as_text=True)
+    same = client.post(url, data={"description": current}).get_data(as_text=True)
+    assert "This is the description it has now" in same
+    preview = client.post(url, data={"description": "Call back in 2 days."}).get_data(as_text=True)
+    assert "Check the change to" in preview and "<ins>" in preview and "<del>" in preview
+    with app.app_context():
+        assert db.session.get(CoreOfferComponent, component_id).description == current, "a preview saves nothing"
+    # Saving text other than what was previewed previews it again.
+    again = client.post(url, data={"description": "Call back in 3 days.", "previewed": "x", "save": "yes"})
+    assert "Check the change to" in again.get_data(as_text=True)
+    saved = client.post(
+        url, data={"description": "Call back in 2 days.", "previewed": "Call back in 2 days.", "save": "yes"}
     )
-    assert added.status_code == 302
+    assert saved.status_code == 302
     with app.app_context():
         change = db.session.execute(select(CoreOfferChange).where(CoreOfferChange.we_did_id.is_not(None))).scalar_one()
         assert change.after == "Call back in 2 days." and change.component_id == component_id
@@ -266,7 +287,13 @@ def test_people_who_opted_in_are_told_once_and_can_unsubscribe(
     auth.login(lead)
     statement_id = statement_for(client, world)
     action_for(client, world, statement_id)
-    client.post(f"/you-said-we-did/statements/{statement_id}/publish")
+    preview = client.get(f"/you-said-we-did/statements/{statement_id}/publish").get_data(as_text=True)
+    assert "Check before publishing" in preview and "You said: Waiting too long to hear back" in preview
+    assert "2 people who contributed and asked to hear back will be emailed" in preview
+    assert "person0@example.com" not in preview, "the preview counts people without showing their addresses"
+    assert not outbox(app), "previewing sends nothing"
+    for _ in range(2):  # a double click publishes and emails once
+        client.post(f"/you-said-we-did/statements/{statement_id}/publish")
     published = outbox(app)
     assert sorted(m.to_email for m in published) == ["person0@example.com", "person1@example.com"]
     assert all("person0" not in m.body or m.to_email == "person0@example.com" for m in published)
@@ -283,7 +310,6 @@ def test_people_who_opted_in_are_told_once_and_can_unsubscribe(
         "component_ids": [world["components"][0]],
         "status": "done",
         "progress": "100",
-        "changed_component": "0",
         "note": "Started on 1 March.",
     }
     assert client.post(f"/you-said-we-did/actions/{action_id}", data=done).status_code == 302
@@ -385,3 +411,41 @@ def test_a_draft_statement_can_be_deleted_after_confirming_but_a_published_one_c
     with app.app_context():
         assert db.session.execute(select(YouSaid)).first() is None
         assert db.session.execute(select(WeDid)).first() is None
+
+
+def _files(app: Flask) -> list[str]:
+    folder = Path(app.config["UPLOAD_DIR"])
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_a_picture_without_alt_text_saves_nothing_and_keeps_the_old_picture(
+    app: Flask, client: FlaskClient, auth: Auth, lead: User, world: dict[str, Any]
+) -> None:
+    auth.login(lead)
+    url = f"/you-said-we-did/{world['programme'].slug}/new"
+    data = {"title": "Waiting too long", "statement": "People waited.", "theme_ids": [world["theme"]]}
+    for _ in range(2):  # submitting the same mistake twice makes nothing twice
+        page = client.post(url, data=data | {"picture": (io.BytesIO(PNG), "p.png")}, content_type="multipart/form-data")
+        assert page.status_code == 200 and "Describe the picture" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(YouSaid)).first() is None, "no half-made statement"
+    assert _files(app) == [], "no orphan file"
+
+    made = client.post(
+        url,
+        data=data | {"picture": (io.BytesIO(PNG), "p.png"), "picture_alt": "A phone"},
+        content_type="multipart/form-data",
+    )
+    assert made.status_code == 302
+    statement_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    original = _files(app)
+    assert len(original) == 1
+    edit = f"/you-said-we-did/statements/{statement_id}/edit"
+    replaced = client.post(
+        edit, data=data | {"picture": (io.BytesIO(PNG), "q.png"), "picture_alt": ""}, content_type="multipart/form-data"
+    )
+    assert replaced.status_code == 200 and "Describe the picture" in replaced.get_data(as_text=True)
+    assert _files(app) == original, "the old picture is kept until a replacement is saved"
+    with app.app_context():
+        you_said = db.session.get(YouSaid, statement_id)
+        assert you_said.easy_read_image.stored_name == original[0] and you_said.easy_read_image_alt == "A phone"

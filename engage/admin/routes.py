@@ -14,8 +14,9 @@ from engage.audit import AuditEvent
 from engage.auth import services as accounts
 from engage.auth.models import Role, User
 from engage.auth.permissions import roles_required
+from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.forms import options
+from engage.forms import options, show_error
 from engage.notify.models import OutboxMessage
 from engage.programmes import services as programmes
 from engage.programmes.forms import PeopleForm, ProgrammeForm
@@ -44,8 +45,8 @@ def new_user() -> str:
             user, token = accounts.create_user(
                 current_user, email=form.email.data, name=form.name.data, role=Role(form.role.data)
             )
-        except accounts.AccountError as error:
-            form.email.errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error, "email")
         else:
             return render_template("admin/invite_link.html", user=user, token=token)
     return render_template("admin/user_form.html", form=form)
@@ -61,8 +62,8 @@ def edit_user(user_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             accounts.update_user(current_user, user, name=form.name.data, role=form.role_value, active=form.active.data)
-        except accounts.AccountError as error:
-            form.role.errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error, "role")
         else:
             flash("Account updated.")
             return redirect(url_for("admin.users"))
@@ -160,5 +161,4 @@ def outbox_message(message_id: int) -> str:
     """One email as it was written. Reading it is audited: it holds someone's address."""
     message = db.get_or_404(OutboxMessage, message_id)
     audit.record(current_user.id, "outbox_message_read", message)
-    db.session.commit()
     return render_template("admin/outbox_message.html", message=message)

@@ -13,11 +13,12 @@ from sqlalchemy import delete, func, select
 
 from engage import audit
 from engage.auth.models import ACCESS_NEEDS, LoginFailure, Role, User
+from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.timeutil import utcnow
 
 
-class AccountError(ValueError):
+class AccountError(EngageError):
     """A request about an account that cannot be carried out; the message is for the user."""
 
 
@@ -55,18 +56,18 @@ def authenticate(email: str, password: str) -> SignIn:
     if user is None or not user.active or not user.check_password(password):
         db.session.add(LoginFailure(email_digest=_email_digest(email)))
         audit.record(None, "login_failed")
-        db.session.commit()
+        db.session.flush()
         return SignIn(None, "Enter a correct email address and password")
     db.session.execute(delete(LoginFailure).where(LoginFailure.email_digest == _email_digest(email)))
     audit.record(user.id, "login", user)
-    db.session.commit()
+    db.session.flush()
     return SignIn(user)
 
 
 def record_sign_out(user: User) -> None:
     """Note in the audit trail that the user signed out."""
     audit.record(user.id, "logout", user)
-    db.session.commit()
+    db.session.flush()
 
 
 def sign_out_everywhere(user: User) -> None:
@@ -86,7 +87,7 @@ def create_user(actor: User, *, email: str, name: str, role: Role) -> tuple[User
     db.session.add(user)
     token = issue_invite(user)
     audit.record(actor.id, "user_created", user, f"role={role.value}")
-    db.session.commit()
+    db.session.flush()
     return user, token
 
 
@@ -115,7 +116,7 @@ def accept_invite(user: User, password: str) -> None:
     user.invite_expires_at = None
     sign_out_everywhere(user)
     audit.record(user.id, "invite_accepted", user)
-    db.session.commit()
+    db.session.flush()
 
 
 def update_user(actor: User, user: User, *, name: str, role: Role, active: bool) -> None:
@@ -128,7 +129,7 @@ def update_user(actor: User, user: User, *, name: str, role: Role, active: bool)
         sign_out_everywhere(user)
     user.name, user.role, user.active = name.strip(), role, active
     audit.record(actor.id, "user_updated", user, " ".join(changes))
-    db.session.commit()
+    db.session.flush()
 
 
 def set_access_needs(user: User, needs: list[str], other: str) -> None:
@@ -136,14 +137,14 @@ def set_access_needs(user: User, needs: list[str], other: str) -> None:
     user.access_needs = ",".join(key for key in ACCESS_NEEDS if key in needs)
     user.access_needs_other = other.strip()
     audit.record(user.id, "access_needs_updated", user)
-    db.session.commit()
+    db.session.flush()
 
 
 def reissue_invite(actor: User, user: User) -> str:
     """Replace a user's invitation link with a new one."""
     token = issue_invite(user)
     audit.record(actor.id, "invite_reissued", user)
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -152,4 +153,4 @@ def set_notifications(user: User, *, draft: bool, deadline: bool, decision: bool
     user.notify_draft, user.notify_deadline, user.notify_decision = draft, deadline, decision
     user.notify_updates = updates
     audit.record(user.id, "notifications_updated", user)
-    db.session.commit()
+    db.session.flush()

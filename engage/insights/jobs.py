@@ -16,14 +16,16 @@ import sys
 import threading
 
 import numpy as np
-from flask import current_app
-from sqlalchemy import delete, select
+from flask import Flask, current_app
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from analysis.embeddings import VERSION as EMBEDDING_VERSION
 from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment
-from engage.insights.services import Source, assigned_keys, scope_sources
+from engage.insights.services import STOPPED, Source, assigned_keys, scope_sources
 from engage.timeutil import utcnow
+from engage.transaction import after_commit
 
 QUEUE = "engage"
 FIT, ASSIGN = "fit", "assign"
@@ -39,25 +41,44 @@ class Cancelled(Exception):
 
 
 def enqueue(run: AnalysisRun, mode: str = FIT) -> None:
+    """Start the job once the run is committed (the job reads it from the database)."""
+    run_id, app = run.id, current_app._get_current_object()  # type: ignore[attr-defined]
+    after_commit(lambda: start(app, run_id, mode))
+
+
+def start(app: Flask, run_id: int, mode: str) -> None:
     """Start the job on Redis if configured, otherwise in a child process watched by a thread."""
-    redis_url = current_app.config.get("REDIS_URL")
+    redis_url = app.config.get("REDIS_URL")
     if redis_url:
         from redis import Redis
         from rq import Queue
 
-        Queue(QUEUE, connection=Redis.from_url(redis_url)).enqueue(rq_job, run.id, mode, job_timeout=3600)
+        Queue(QUEUE, connection=Redis.from_url(redis_url)).enqueue(rq_job, run_id, mode, job_timeout=3600)
         return
     env = {
         **os.environ,
-        "ENGAGE_SQLALCHEMY_DATABASE_URI": current_app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": current_app.config["SECRET_KEY"],
+        "ENGAGE_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
         "HF_HUB_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",
     }
     env.pop("DATABASE_URL", None)  # the URI above already says which database
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "insights-job", str(run.id), mode]
-    root = current_app.root_path.rsplit("/", 1)[0]
-    threading.Thread(target=subprocess.run, args=(command,), kwargs={"cwd": root, "env": env}, daemon=True).start()
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "insights-job", str(run_id), mode]
+    root = app.root_path.rsplit("/", 1)[0]
+    threading.Thread(target=_watch, args=(app, run_id, command, root, env), daemon=True).start()
+
+
+def _watch(app: Flask, run_id: int, command: list[str], root: str, env: dict[str, str]) -> None:
+    """Run the job's child process; if it dies (killed, out of memory), mark the run failed at once."""
+    if subprocess.run(command, cwd=root, env=env, check=False).returncode != 0:  # noqa: S603 (our own command)
+        with app.app_context():
+            _finish_if_unfinished(run_id, STOPPED)
+
+
+def _finish_if_unfinished(run_id: int, error: str) -> None:
+    run = db.session.get(AnalysisRun, run_id)
+    if run is not None and not run.status.finished:
+        _finish(run_id, RunStatus.FAILED, "Failed", error)
 
 
 def rq_job(run_id: int, mode: str) -> None:
@@ -111,6 +132,38 @@ def embeddings_for(texts: list[str], run_id: int) -> np.ndarray:
     return np.stack([np.frombuffer(known[d], dtype=np.float16).astype(np.float32) for d in digests])
 
 
+class Heartbeat:
+    """Records that the job is alive every few seconds, from a thread, whatever step it is in.
+
+    Long steps (fitting themes) report no progress for a while; the heartbeat lets a dead job be told
+    apart from a slow one within JOB_STALLED_SECONDS (see insights.services.check_stalled).
+    """
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id, self.engine = run_id, db.engine
+        self.interval = float(current_app.config["JOB_STALLED_SECONDS"]) / 4
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+
+    def _beat(self) -> None:
+        while not self.stopped.wait(self.interval):
+            try:
+                with self.engine.begin() as connection:  # its own connection: the job's transaction is untouched
+                    connection.execute(
+                        update(AnalysisRun).where(AnalysisRun.id == self.run_id).values(heartbeat_at=utcnow())
+                    )
+            except SQLAlchemyError:
+                continue  # the database was busy or away for a moment: the next beat tries again
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+
 def execute(run_id: int, mode: str = FIT) -> None:
     """Run one analysis job to completion, failure or cancellation."""
     run = db.session.get(AnalysisRun, run_id)
@@ -119,6 +172,11 @@ def execute(run_id: int, mode: str = FIT) -> None:
     run.status, run.started_at, run.heartbeat_at = RunStatus.RUNNING, utcnow(), utcnow()
     run.stage, run.progress, run.error = "Starting", 0.0, ""
     db.session.commit()
+    with Heartbeat(run_id):
+        _run_step(run, run_id, mode)
+
+
+def _run_step(run: AnalysisRun, run_id: int, mode: str) -> None:
     try:
         if mode == ASSIGN:
             _assign_new(run)

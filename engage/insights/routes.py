@@ -11,8 +11,9 @@ from werkzeug.wrappers import Response as HttpResponse
 from analysis.redact import redact
 from engage import audit
 from engage.auth.permissions import require_manager
+from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.forms import options
+from engage.forms import options, refuse, show_error
 from engage.insights import bp, jobs, services
 from engage.insights.forms import MergeForm, RenameForm, RunForm
 from engage.insights.models import SENTIMENT_LABELS, AnalysisRun, RunStatus, Theme, ThemeAssignment
@@ -61,12 +62,15 @@ def programme_runs(slug: str) -> str | HttpResponse:
         )
         try:
             run = services.create_run(current_user, programme, form.title.data, scope)
-        except services.InsightError as error:
-            form.form_errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error)
         else:
             jobs.enqueue(run)
             return redirect(url_for("insights.run_page", run_id=run.id))
-    return render_template("insights/runs.html", programme=programme, runs=services.runs_for(programme), form=form)
+    runs = services.runs_for(programme)
+    for run in runs:
+        services.check_stalled(run)
+    return render_template("insights/runs.html", programme=programme, runs=runs, form=form)
 
 
 @bp.route("/runs/<int:run_id>")
@@ -97,8 +101,8 @@ def cancel(run_id: int) -> HttpResponse:
     run = _run(run_id)
     try:
         services.request_cancel(current_user, run)
-    except services.InsightError as error:
-        flash(str(error))
+    except EngageError as error:
+        refuse(error)
     else:
         flash("Cancelling. The analysis stops at its next step.")
     return redirect(url_for("insights.run_page", run_id=run.id))
@@ -107,12 +111,14 @@ def cancel(run_id: int) -> HttpResponse:
 def _restart(run_id: int, mode: str) -> HttpResponse:
     run = _run(run_id)
     try:
-        services.restart(current_user, run)
-    except services.InsightError as error:
-        flash(str(error))
-    else:
-        jobs.enqueue(run, mode)
-    return redirect(url_for("insights.run_page", run_id=run.id))
+        target = services.restart(current_user, run, keep_themes=mode != jobs.FIT)
+    except EngageError as error:
+        refuse(error)
+        return redirect(url_for("insights.run_page", run_id=run.id))
+    jobs.enqueue(target, mode)
+    if target.id != run.id:
+        flash("This analysis is evidence for a statement, so it is kept as it is. This is the new version.")
+    return redirect(url_for("insights.run_page", run_id=target.id))
 
 
 @bp.route("/runs/<int:run_id>/rerun", methods=["POST"])
@@ -148,7 +154,6 @@ def export(run_id: int, kind: str) -> HttpResponse:
             ]
         )
     audit.record(current_user.id, "themes_exported", run, f"format={kind}")
-    db.session.commit()
     return results.download(rows, kind, f"themes-{run.id}", "Themes")
 
 
@@ -213,9 +218,9 @@ def split(theme_id: int) -> HttpResponse:
         flash("Choose a number of themes from 2 to 6")
         return redirect(url_for("insights.theme_page", theme_id=theme.id))
     try:
-        services.restart(current_user, theme.run)
-    except services.InsightError as error:
-        flash(str(error))
+        services.restart(current_user, theme.run, keep_themes=True)
+    except EngageError as error:
+        refuse(error)
         return redirect(url_for("insights.theme_page", theme_id=theme.id))
     jobs.enqueue(theme.run, jobs.split_mode(theme.id, int(parts)))
     return redirect(url_for("insights.run_page", run_id=theme.run_id))
@@ -253,8 +258,8 @@ def merge(theme_id: int) -> str | HttpResponse:
         into = db.session.get(Theme, form.into.data)
         try:
             services.merge(current_user, theme, into)
-        except services.InsightError as error:
-            flash(str(error))
+        except EngageError as error:
+            refuse(error)
             return redirect(url_for("insights.theme_page", theme_id=theme.id))
         flash("Themes merged.")
         return redirect(url_for("insights.theme_page", theme_id=into.id))

@@ -5,22 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask import current_app
 from sqlalchemy import Select, delete, func, select, update
 
 from engage import audit
 from engage.auth.models import User
+from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.insights.models import SENTIMENT_LABELS, AnalysisRun, RunStatus, Theme, ThemeAssignment
 from engage.panels.models import Comment, Draft, DraftSection
 from engage.programmes.models import Programme
+from engage.signals import citations
 from engage.surveys import results
 from engage.surveys.models import Answer, Channel, Format, Question, Response, ResponseStatus, Survey
 from engage.timeutil import utcnow
 
-STALLED_AFTER = timedelta(minutes=10)
 
-
-class InsightError(ValueError):
+class InsightError(EngageError):
     """A request about an analysis that cannot be carried out; the message is for the lead."""
 
 
@@ -46,6 +47,9 @@ class Scope:
     channel: str = ""
     n_themes: int | None = None
     include_comments: bool = False
+
+
+SCOPE_FIELDS = tuple(Scope.__dataclass_fields__)
 
 
 def text_questions(programme: Programme) -> list[Question]:
@@ -76,7 +80,7 @@ def create_run(actor: User, programme: Programme, title: str, scope: Scope) -> A
     run = AnalysisRun(programme=programme, created_by_id=actor.id, title=title, **vars(scope))
     db.session.add(run)
     audit.record(actor.id, "analysis_started", run)
-    db.session.commit()
+    db.session.flush()
     return run
 
 
@@ -136,26 +140,68 @@ def request_cancel(actor: User, run: AnalysisRun) -> None:
     else:
         run.cancel_requested = True
     audit.record(actor.id, "analysis_cancel_requested", run)
-    db.session.commit()
+    db.session.flush()
 
 
-def restart(actor: User, run: AnalysisRun) -> None:
-    """Run the same analysis again; its results are replaced only when the new run succeeds."""
+def cited_by(run: AnalysisRun) -> list[str]:
+    """Titles of the statements that cite any theme of this run: its themes are their evidence."""
+    return citations([theme.id for theme in run.themes])
+
+
+def _unchanged_evidence(run: AnalysisRun, what: str) -> None:
+    cited = cited_by(run)
+    if cited:
+        raise InsightError(
+            f"You cannot {what}: its themes are the evidence for “{cited[0]}”"
+            + (f" and {len(cited) - 1} more statements" if len(cited) > 1 else "")
+            + ". Run the analysis again to make a new version, then move statements onto its themes."
+        )
+
+
+def restart(actor: User, run: AnalysisRun, *, keep_themes: bool = False) -> AnalysisRun:
+    """Run the same analysis again, returning the run that will hold the results.
+
+    A run whose themes a statement cites is never rewritten: the new results go to a new run with the same
+    scope, and the statement keeps its evidence until the lead moves it. `keep_themes` (adding new answers
+    to the existing themes, or splitting one) changes the run itself, so it is refused for a cited run.
+    """
     if not run.status.finished:
         raise InsightError("Wait for this analysis to finish, or cancel it, before you run it again")
+    if cited_by(run):
+        if keep_themes:
+            _unchanged_evidence(run, "change this analysis's themes")
+        copy = AnalysisRun(
+            programme_id=run.programme_id,
+            created_by_id=actor.id,
+            title=f"{run.title} (run again)"[:200],
+            **{name: getattr(run, name) for name in SCOPE_FIELDS},
+            seed=run.seed,
+        )
+        db.session.add(copy)
+        audit.record(actor.id, "analysis_rerun", copy, f"from={run.id}")
+        db.session.flush()
+        return copy
     run.status, run.stage, run.progress, run.error = RunStatus.QUEUED, "Waiting to start", 0.0, ""
     run.cancel_requested, run.finished_at = False, None
     audit.record(actor.id, "analysis_rerun", run)
-    db.session.commit()
+    db.session.flush()
+    return run
+
+
+STOPPED = "The analysis stopped unexpectedly (its process was stopped or restarted). Run it again."
+
+
+def stalled_after() -> timedelta:
+    """How long a running job may go without a heartbeat before it is taken to have died."""
+    return timedelta(seconds=float(current_app.config["JOB_STALLED_SECONDS"]))
 
 
 def check_stalled(run: AnalysisRun) -> None:
     """A running analysis that has stopped reporting (its worker died) is marked failed."""
     beat = run.heartbeat_at or run.started_at
-    if run.status == RunStatus.RUNNING and beat and utcnow() - beat > STALLED_AFTER:
-        run.status, run.finished_at = RunStatus.FAILED, utcnow()
-        run.error = "The analysis stopped unexpectedly (its worker may have been restarted). Run it again."
-        db.session.commit()
+    if run.status == RunStatus.RUNNING and beat and utcnow() - beat > stalled_after():
+        run.status, run.finished_at, run.error = RunStatus.FAILED, utcnow(), STOPPED
+        db.session.flush()
 
 
 def assignments_query(theme: Theme, sentiment: str = "") -> Select[tuple[ThemeAssignment]]:
@@ -186,20 +232,21 @@ def rename(actor: User, theme: Theme, label: str, summary: str) -> None:
     """Give a theme the lead's own name and summary."""
     theme.label, theme.summary = label, summary
     audit.record(actor.id, "theme_renamed", theme)
-    db.session.commit()
+    db.session.flush()
 
 
 def set_noise(actor: User, theme: Theme, noise: bool) -> None:
     """Mark a theme as noise (kept, but left out of counts and charts), or undo that."""
     theme.is_noise = noise
     audit.record(actor.id, "theme_noise" if noise else "theme_not_noise", theme)
-    db.session.commit()
+    db.session.flush()
 
 
 def merge(actor: User, theme: Theme, into: Theme) -> None:
     """Move every text of one theme into another of the same run, and remove the first."""
     if into.run_id != theme.run_id or into.id == theme.id:
         raise InsightError("Choose another theme from this analysis")
+    _unchanged_evidence(theme.run, "merge themes of this analysis")
     db.session.execute(update(ThemeAssignment).where(ThemeAssignment.theme_id == theme.id).values(theme_id=into.id))
     total = into.size + theme.size
     into.mean_sentiment = (
@@ -210,7 +257,7 @@ def merge(actor: User, theme: Theme, into: Theme) -> None:
     into.quote_comment_ids = (into.quote_comment_ids + theme.quote_comment_ids)[:5]
     audit.record(actor.id, "themes_merged", into, f"from={theme.id}")
     db.session.execute(delete(Theme).where(Theme.id == theme.id))
-    db.session.commit()
+    db.session.flush()
 
 
 def sentiment_counts(run: AnalysisRun) -> dict[int | None, dict[str, int]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import tempfile
 from collections.abc import Callable
@@ -10,10 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from flask import Request, current_app
+from flask import Flask, Request, current_app
 
+from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.media.models import MediaFile, MediaKind
+from engage.transaction import TEMPORARY_PREFIX, delete_after_commit, keep_after_commit, sweep_stale
 
 SNIFF_BYTES = 64
 # Room for the form's other fields alongside a video of the largest allowed size.
@@ -26,7 +27,7 @@ MAX_IMAGE_BYTES = 3 * 1024 * 1024 // 2
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class UploadError(ValueError):
+class UploadError(EngageError):
     """The upload cannot be accepted; the message says why in plain English."""
 
 
@@ -71,17 +72,23 @@ def limit_for(kind: MediaKind) -> int:
     return int(current_app.config[limit]) if isinstance(limit, str) else limit
 
 
-def upload_dir() -> Path:
-    path = Path(current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
+def upload_dir(app: Flask | None = None) -> Path:
+    app = app or current_app
+    path = Path(app.config.get("UPLOAD_DIR") or Path(app.instance_path) / "uploads")
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def store(stream: IO[bytes], kind: MediaKind, *, private: bool = False, programme_id: int | None = None) -> MediaFile:
-    """Check and store an upload; adds the MediaFile to the session (the caller commits).
+def sweep_partial_uploads(app: Flask | None = None) -> int:
+    """Remove the temporary files of uploads whose process died before finishing; returns how many."""
+    return sweep_stale(upload_dir(app))
 
-    The bytes go to a temporary file in the upload folder and are renamed into place only once
-    they have all arrived and passed the checks, so a failed upload leaves nothing behind.
+
+def store(stream: IO[bytes], kind: MediaKind, *, private: bool = False, programme_id: int | None = None) -> MediaFile:
+    """Check and store an upload; adds the MediaFile to the session.
+
+    The bytes go to a temporary file in the upload folder, which is renamed into place only when the
+    transaction commits (`engage.transaction`), so a failed upload or request leaves nothing behind.
     """
     accepted, _, described = RULES[kind]
     limit = limit_for(kind)
@@ -92,7 +99,7 @@ def store(stream: IO[bytes], kind: MediaKind, *, private: bool = False, programm
     if sniffed is None or sniffed.content_type not in accepted:
         raise UploadError(f"The selected file must be {described}")
     folder = upload_dir()
-    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".incoming-", delete=False)  # noqa: SIM115
+    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=TEMPORARY_PREFIX, delete=False)  # noqa: SIM115
     try:
         size = _copy(stream, handle, head, limit)
         if size > limit:
@@ -100,7 +107,7 @@ def store(stream: IO[bytes], kind: MediaKind, *, private: bool = False, programm
         if kind == MediaKind.CAPTIONS:
             _check_captions(Path(handle.name))
         stored_name = secrets.token_urlsafe(24) + sniffed.extension
-        os.replace(handle.name, folder / stored_name)
+        keep_after_commit(Path(handle.name), folder / stored_name)
     except BaseException:
         handle.close()
         Path(handle.name).unlink(missing_ok=True)
@@ -140,9 +147,9 @@ def path_of(media: MediaFile) -> Path:
 
 
 def discard(media: MediaFile | None) -> None:
-    """Remove a replaced or deleted file (its row is deleted by the caller)."""
+    """Delete a replaced or deleted file's row now and the file itself once that is committed."""
     if media is not None:
-        path_of(media).unlink(missing_ok=True)
+        delete_after_commit(path_of(media))
         db.session.delete(media)
 
 

@@ -78,5 +78,7 @@ def deliver_pending() -> int:
                 message.error = type(error).__name__
             else:
                 message.sent_at, sent = utcnow(), sent + 1
-    db.session.commit()
+            # Sending is a job, not a request: each message is recorded as sent as soon as it is, so a
+            # process that dies part way never sends the same email twice.
+            db.session.commit()
     return sent

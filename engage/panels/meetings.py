@@ -49,7 +49,7 @@ def save_meeting(actor: User, panel: Panel, fields: MeetingFields, meeting: Meet
     meeting.adjustments = [a for a in ADJUSTMENTS if a in fields.adjustments]
     meeting.papers = _papers(panel, fields.paper_ids)
     audit.record(actor.id, "meeting_saved", panel)
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 
@@ -60,7 +60,7 @@ def record_outcome(actor: User, meeting: Meeting, *, attended: list[int], notes:
         raise PanelError("Attendance can only include the panel's members")
     meeting.attended_user_ids, meeting.notes, meeting.actions = sorted(attended), notes, actions
     audit.record(actor.id, "meeting_notes_saved", meeting.panel)
-    db.session.commit()
+    db.session.flush()
 
 
 @dataclass
@@ -85,7 +85,7 @@ def add_involvement(actor: User, panel: Panel, fields: InvolvementFields) -> Inv
     record = InvolvementRecord(panel=panel, **values)
     db.session.add(record)
     audit.record(actor.id, "involvement_recorded", panel, f"user={fields.user_id}")
-    db.session.commit()
+    db.session.flush()
     return record
 
 

@@ -32,7 +32,7 @@ def invite(actor: User, panel: Panel, *, name: str, email: str) -> str:
     )  # fmt: skip
     db.session.add(record)
     audit.record(actor.id, "panel_invite_created", panel)
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -63,7 +63,7 @@ def accept_invite(record: PanelInvite, *, name: str, password: str, needs: list[
         record.panel.programme.people.append(user)
     record.used_at = utcnow()
     audit.record(user.id, "panel_invite_accepted", record.panel)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -76,7 +76,7 @@ def apply(panel: Panel, *, name: str, email: str, about: str, access_needs: str,
     )
     db.session.add(application)
     audit.record(None, "panel_application_received", panel)
-    db.session.commit()
+    db.session.flush()
     return application
 
 
@@ -87,7 +87,7 @@ def decide_application(actor: User, application: Application, accept: bool) -> s
     application.status = ApplicationStatus.ACCEPTED if accept else ApplicationStatus.DECLINED
     application.decided_by_id, application.decided_at = actor.id, utcnow()
     audit.record(actor.id, f"panel_application_{application.status.value}", application.panel)
-    db.session.commit()
+    db.session.flush()
     return invite(actor, application.panel, name=application.name, email=application.email) if accept else None
 
 

@@ -6,15 +6,15 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response as HttpResponse
 
-from engage.auth.services import AccountError
+from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.forms import options
+from engage.forms import options, refuse, show_error
 from engage.markdown import render as markdown
 from engage.panels import bp, meetings, people
 from engage.panels.forms import ApplyForm, InviteForm, InvolvementForm, JoinForm, MeetingForm, MeetingOutcomeForm
 from engage.panels.models import ADJUSTMENTS, Application, Meeting, Panel
 from engage.panels.routes import panel_for_manager
-from engage.panels.services import PanelError, drafts_for
+from engage.panels.services import drafts_for
 from engage.surveys.results import download
 
 
@@ -42,8 +42,8 @@ def join(token: str) -> str | HttpResponse:
                 record, name=form.name.data, password=form.password.data, needs=form.needs.data or [],
                 other_needs=form.other.data or "",
             )  # fmt: skip
-        except AccountError as error:
-            form.form_errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error)
         else:
             session.clear()
             login_user(user)
@@ -64,8 +64,8 @@ def apply(panel_id: int) -> str:
                 panel, name=form.name.data, email=form.email.data, about=form.about.data,
                 access_needs=form.access_needs.data or "", consent=bool(form.consent.data),
             )  # fmt: skip
-        except PanelError as error:
-            form.consent.errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error, "consent")
         else:
             done = True
     return render_template("panels/apply.html", panel=panel, form=form, done=done)
@@ -85,8 +85,8 @@ def decide_application(application_id: int) -> str | HttpResponse:
     panel = panel_for_manager(application.panel_id)
     try:
         token = people.decide_application(current_user, application, request.form.get("decision") == "accept")
-    except PanelError as error:
-        flash(str(error))
+    except EngageError as error:
+        refuse(error)
         return redirect(url_for("panels.applications", panel_id=panel.id))
     if token is None:
         flash("Application declined.")
@@ -116,8 +116,8 @@ def meetings_page(panel_id: int) -> str | HttpResponse:
         )  # fmt: skip
         try:
             meeting = meetings.save_meeting(current_user, panel, fields)
-        except PanelError as error:
-            form.place.errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error, "place")
         else:
             flash("Meeting arranged.")
             return redirect(url_for("panels.meeting", meeting_id=meeting.id))
@@ -141,8 +141,8 @@ def meeting(meeting_id: int) -> str | HttpResponse:
                 current_user, record, attended=form.attended.data or [], notes=form.notes.data or "",
                 actions=form.actions.data or "",
             )  # fmt: skip
-        except PanelError as error:
-            form.attended.errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error, "attended")
         else:
             flash("Meeting notes saved.")
             return redirect(url_for("panels.meeting", meeting_id=record.id))
@@ -163,8 +163,8 @@ def involvement(panel_id: int) -> str | HttpResponse:
         )  # fmt: skip
         try:
             meetings.add_involvement(current_user, panel, fields)
-        except PanelError as error:
-            form.user.errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error, "user")
         else:
             flash("Involvement recorded.")
             return redirect(url_for("panels.involvement", panel_id=panel.id))

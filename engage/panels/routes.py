@@ -9,8 +9,9 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from engage.auth.models import Role, User
 from engage.auth.permissions import can_manage, require_manager
+from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.forms import options
+from engage.forms import options, refuse, show_error
 from engage.markdown import render as markdown
 from engage.panels import bp, services
 from engage.panels.forms import (
@@ -116,8 +117,8 @@ def panel_page(panel_id: int) -> str | HttpResponse:
     if form.validate_on_submit():
         try:
             services.add_member(current_user, panel, db.session.get(User, form.user.data), MemberRole(form.role.data))
-        except services.PanelError as error:
-            form.user.errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error, "user")
         else:
             flash("Member added.")
             return redirect(url_for("panels.panel_page", panel_id=panel.id))
@@ -154,8 +155,8 @@ def draft_page(draft_id: int) -> str | HttpResponse:
                 current_user, draft, heading=section_form.heading.data, body=section_form.body.data,
                 component_id=section_form.component.data or None,
             )  # fmt: skip
-        except services.PanelError as error:
-            section_form.form_errors.append(str(error))
+        except EngageError as error:
+            show_error(section_form, error)
         else:
             flash("Section added.")
             return redirect(url_for("panels.draft_page", draft_id=draft.id))
@@ -189,8 +190,8 @@ def edit_section(draft_id: int, section_id: int) -> str | HttpResponse:
                 current_user, section, heading=form.heading.data, body=form.body.data,
                 component_id=form.component.data or None,
             )  # fmt: skip
-        except services.PanelError as error:
-            form.form_errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error)
         else:
             flash("Section saved.")
             return redirect(url_for("panels.draft_page", draft_id=draft.id))
@@ -206,8 +207,8 @@ def send(draft_id: int) -> HttpResponse:
     if form.validate_on_submit():
         try:
             services.send_for_review(current_user, draft, form.panels.data or [])
-        except services.PanelError as error:
-            flash(str(error))
+        except EngageError as error:
+            refuse(error)
         else:
             flash("Sent for review.")
     else:
@@ -226,8 +227,8 @@ def comment(draft_id: int, section_id: int) -> str | HttpResponse:
     if form.validate_on_submit():
         try:
             services.add_comment(current_user, section, Stance(form.stance.data), form.text.data)
-        except services.PanelError as error:
-            form.form_errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error)
         else:
             flash("Thank you. Your comment is saved. You can change or withdraw it until the review closes.")
             return redirect(url_for("panels.draft_page", draft_id=draft.id, _anchor=f"section-{section.id}"))
@@ -246,8 +247,8 @@ def edit_comment(comment_id: int) -> str | HttpResponse:
     if form.validate_on_submit():
         try:
             services.edit_comment(current_user, comment, Stance(form.stance.data), form.text.data)
-        except services.PanelError as error:
-            form.form_errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error)
         else:
             flash("Your comment is updated.")
             return redirect(url_for("panels.draft_page", draft_id=comment.section.draft_id))
@@ -263,8 +264,8 @@ def withdraw_comment(comment_id: int) -> HttpResponse:
     comment = _own_comment(comment_id)
     try:
         services.withdraw_comment(current_user, comment)
-    except services.PanelError as error:
-        flash(str(error))
+    except EngageError as error:
+        refuse(error)
     else:
         flash("Your comment is withdrawn.")
     return redirect(url_for("panels.draft_page", draft_id=comment.section.draft_id))
@@ -280,8 +281,8 @@ def decide(comment_id: int) -> str | HttpResponse:
     if form.validate_on_submit():
         try:
             services.decide(current_user, comment, Outcome(form.outcome.data), form.reason.data or "")
-        except services.PanelError as error:
-            form.reason.errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error, "reason")
         else:
             flash("Decision recorded.")
             return redirect(
@@ -297,8 +298,8 @@ def close(draft_id: int) -> HttpResponse:
     form = CloseForm()
     try:
         services.close_review(current_user, draft, confirmed=bool(form.confirm.data))
-    except services.PanelError as error:
-        flash(str(error))
+    except EngageError as error:
+        refuse(error)
     else:
         flash("Review closed. Publish the next version when you are ready.")
     return redirect(url_for("panels.draft_page", draft_id=draft.id))
@@ -325,7 +326,7 @@ def publish(draft_id: int) -> str | HttpResponse:
         else:
             try:
                 version = services.publish_next_version(current_user, draft, revisions)
-            except services.PanelError as error:
+            except EngageError as error:
                 problem = str(error)
             else:
                 flash(f"Version {version} published.")

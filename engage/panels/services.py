@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engage import audit
 from engage.auth.models import Role, User
 from engage.auth.permissions import can_manage
+from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.notify.services import already_sent, notify
 from engage.panels.models import (
@@ -31,7 +32,7 @@ from engage.programmes.models import Programme
 from engage.timeutil import utcnow
 
 
-class PanelError(ValueError):
+class PanelError(EngageError):
     """Something that cannot be done to a panel or draft; the message is for the person who tried."""
 
 
@@ -72,7 +73,7 @@ def create_panel(actor: User, programme: Programme, *, kind: PanelKind, name: st
     panel = Panel(programme=programme, kind=kind, name=name, purpose=purpose, terms_of_reference=terms)
     db.session.add(panel)
     audit.record(actor.id, "panel_created", panel)
-    db.session.commit()
+    db.session.flush()
     return panel
 
 
@@ -87,7 +88,7 @@ def add_member(actor: User, panel: Panel, user: User, role: MemberRole) -> Membe
     if user not in panel.programme.people:
         panel.programme.people.append(user)
     audit.record(actor.id, "panel_member_added", panel, f"user={user.id}")
-    db.session.commit()
+    db.session.flush()
     return membership
 
 
@@ -95,7 +96,7 @@ def end_membership(actor: User, membership: Membership) -> None:
     """Record that a member has left; their comments and records stay."""
     membership.left_on = utcnow().date()
     audit.record(actor.id, "panel_member_left", membership.panel, f"user={membership.user_id}")
-    db.session.commit()
+    db.session.flush()
 
 
 # Drafts ------------------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ def create_draft(actor: User, programme: Programme, *, title: str, purpose: str,
     draft = Draft(programme=programme, title=title, purpose=purpose, deadline=deadline, created_by_id=actor.id)
     db.session.add(draft)
     audit.record(actor.id, "draft_created", draft)
-    db.session.commit()
+    db.session.flush()
     return draft
 
 
@@ -132,7 +133,7 @@ def add_section(actor: User, draft: Draft, *, heading: str, body: str, component
     )
     db.session.add(section)
     audit.record(actor.id, "draft_section_added", draft)
-    db.session.commit()
+    db.session.flush()
     return section
 
 
@@ -148,7 +149,7 @@ def update_section(actor: User, section: DraftSection, *, heading: str, body: st
     _check_component(section.draft, component_id)
     section.heading, section.body, section.component_id = heading, body, component_id
     audit.record(actor.id, "draft_section_changed", section.draft)
-    db.session.commit()
+    db.session.flush()
 
 
 def send_for_review(actor: User, draft: Draft, panel_ids: list[int]) -> None:
@@ -171,7 +172,7 @@ def send_for_review(actor: User, draft: Draft, panel_ids: list[int]) -> None:
             f"{deadline}\n\nSign in to Engage and open Your panels to read it.",
             about=f"draft:{draft.id}:v{draft.version}",
         )
-    db.session.commit()
+    db.session.flush()
 
 
 # Comments and decisions --------------------------------------------------------------------------
@@ -187,7 +188,7 @@ def add_comment(author: User, section: DraftSection, stance: Stance, text: str) 
     comment = Comment(section=section, author_id=author.id, stance=stance, text=text)
     db.session.add(comment)
     audit.record(author.id, "comment_added", draft)
-    db.session.commit()
+    db.session.flush()
     return comment
 
 
@@ -203,7 +204,7 @@ def edit_comment(author: User, comment: Comment, stance: Stance, text: str) -> N
     _check_own_open(author, comment)
     comment.stance, comment.text, comment.withdrawn = stance, text, False
     audit.record(author.id, "comment_edited", comment)
-    db.session.commit()
+    db.session.flush()
 
 
 def withdraw_comment(author: User, comment: Comment) -> None:
@@ -211,7 +212,7 @@ def withdraw_comment(author: User, comment: Comment) -> None:
     _check_own_open(author, comment)
     comment.withdrawn = True
     audit.record(author.id, "comment_withdrawn", comment)
-    db.session.commit()
+    db.session.flush()
 
 
 def decide(lead: User, comment: Comment, outcome: Outcome, reason: str) -> CommentDecision:
@@ -220,7 +221,7 @@ def decide(lead: User, comment: Comment, outcome: Outcome, reason: str) -> Comme
         raise PanelError("Give a reason: people need to know why their comment was not fully accepted")
     decision = comment.decision
     if decision is None:
-        decision = CommentDecision(comment_id=comment.id, outcome=outcome)
+        decision = CommentDecision(comment=comment, outcome=outcome)
         db.session.add(decision)
     decision.outcome, decision.reason, decision.decided_by_id, decision.decided_at = outcome, reason, lead.id, utcnow()
     audit.record(lead.id, "comment_decided", comment, f"outcome={outcome.value}")
@@ -234,7 +235,7 @@ def decide(lead: User, comment: Comment, outcome: Outcome, reason: str) -> Comme
         f"{outcome.label.lower()}.{because}\n\nSee what happened to all your comments under Your panels in Engage.",
         about=f"comment:{comment.id}:{outcome.value}",
     )
-    db.session.commit()
+    db.session.flush()
     return decision
 
 
@@ -256,7 +257,7 @@ def close_review(lead: User, draft: Draft, *, confirmed: bool) -> None:
         raise PanelError(f"{waiting} {comments} no decision yet. Decide them, or confirm you want to close anyway")
     draft.status = DraftStatus.CLOSED
     audit.record(lead.id, "review_closed", draft, f"undecided={waiting}")
-    db.session.commit()
+    db.session.flush()
 
 
 @dataclass
@@ -294,7 +295,7 @@ def publish_next_version(lead: User, draft: Draft, revisions: list[Revision]) ->
             )
         )
     audit.record(lead.id, "draft_version_published", draft, f"version={draft.version}")
-    db.session.commit()
+    db.session.flush()
     return draft.version
 
 
@@ -317,7 +318,7 @@ def send_reminders(days_before: int = 2) -> int:
                 about=about,
             )
             sent += message is not None
-    db.session.commit()
+    db.session.flush()
     return sent
 
 

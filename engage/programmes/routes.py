@@ -7,7 +7,9 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from engage.auth.permissions import can_manage, require_manager
+from engage.exceptions import EngageError
 from engage.extensions import db
+from engage.forms import show_error
 from engage.programmes import bp, services
 from engage.programmes.forms import ComponentForm
 from engage.programmes.models import CoreOfferComponent, Programme
@@ -81,8 +83,8 @@ def edit_component(slug: str, component_id: int) -> str | Response:
                 description=form.description.data,
                 reason=form.reason.data,
             )
-        except services.ProgrammeError as error:
-            form.form_errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error)
         else:
             flash("Core offer updated. The change is in its history.")
             return redirect(url_for("programmes.show", slug=programme.slug))

@@ -9,12 +9,13 @@ from sqlalchemy import Select, func, select
 
 from engage import audit
 from engage.auth.models import Role, User
+from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
 from engage.timeutil import utcnow
 
 
-class ProgrammeError(ValueError):
+class ProgrammeError(EngageError):
     """A change that cannot be made; the message is for the user."""
 
 
@@ -52,7 +53,7 @@ def create_programme(actor: User, *, title: str, area: str, summary: str) -> Pro
     programme = Programme(slug=_unique_slug(title), title=title, area=area, summary=summary)
     db.session.add(programme)
     audit.record(actor.id, "programme_created", programme)
-    db.session.commit()
+    db.session.flush()
     return programme
 
 
@@ -60,7 +61,7 @@ def update_programme(actor: User, programme: Programme, *, title: str, area: str
     """Change a programme's title, area or summary."""
     programme.title, programme.area, programme.summary = title, area, summary
     audit.record(actor.id, "programme_updated", programme)
-    db.session.commit()
+    db.session.flush()
 
 
 def set_people(actor: User, programme: Programme, user_ids: list[int]) -> None:
@@ -68,7 +69,7 @@ def set_people(actor: User, programme: Programme, user_ids: list[int]) -> None:
     people = list(db.session.execute(select(User).where(User.id.in_(user_ids))).scalars()) if user_ids else []
     programme.people = people
     audit.record(actor.id, "programme_people_set", programme, "users=" + ",".join(str(p.id) for p in people))
-    db.session.commit()
+    db.session.flush()
 
 
 def add_component(
@@ -84,7 +85,7 @@ def add_component(
     db.session.add(component)
     component.changes.append(CoreOfferChange(before="", after=description, reason=reason, changed_by_id=actor.id))
     audit.record(actor.id, "component_added", component)
-    db.session.commit()
+    db.session.flush()
     return component
 
 
@@ -102,7 +103,7 @@ def change_component(
         audit.record(actor.id, "component_renamed", component)
     component.title, component.description, component.updated_at = title, description, utcnow()
     audit.record(actor.id, "component_changed", component)
-    db.session.commit()
+    db.session.flush()
     return change
 
 

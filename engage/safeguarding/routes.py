@@ -8,7 +8,9 @@ from werkzeug.wrappers import Response
 
 from engage.auth.models import Role
 from engage.auth.permissions import roles_required
+from engage.exceptions import EngageError
 from engage.extensions import db
+from engage.forms import show_error
 from engage.safeguarding import bp, services
 from engage.safeguarding.forms import ReviewForm
 from engage.safeguarding.models import FlagStatus, Outcome, SafeguardingFlag
@@ -48,8 +50,8 @@ def review(flag_id: int) -> str | Response:
             services.review(
                 current_user, flag, status=FlagStatus(form.status.data), outcome=outcome, notes=form.notes.data or ""
             )
-        except services.ReviewError as error:
-            form.outcome.errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error, "outcome")
         else:
             flash("Review recorded.")
             return redirect(url_for("safeguarding.queue"))

@@ -7,12 +7,13 @@ from sqlalchemy import Select, func, select
 from analysis.safeguarding import Screening
 from engage import audit
 from engage.auth.models import User
+from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.safeguarding.models import FlagStatus, Outcome, SafeguardingFlag
 from engage.surveys.models import Answer, Response
 
 
-class ReviewError(ValueError):
+class ReviewError(EngageError):
     """A review step that cannot be recorded; the message is for the reviewer."""
 
 
@@ -51,10 +52,10 @@ def review(actor: User, flag: SafeguardingFlag, *, status: FlagStatus, outcome: 
     flag.status, flag.outcome, flag.notes, flag.reviewer_id = status, outcome, notes, actor.id
     detail = f"status={status.value}" + (f" outcome={outcome.value}" if outcome else "")
     audit.record(actor.id, "safeguarding_flag_reviewed", flag, detail)
-    db.session.commit()
+    db.session.flush()
 
 
 def viewed(actor: User, flag: SafeguardingFlag) -> None:
     """Reading a flagged answer is itself audited."""
     audit.record(actor.id, "safeguarding_flag_viewed", flag)
-    db.session.commit()
+    db.session.flush()

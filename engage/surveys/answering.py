@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 
 from analysis.safeguarding import screen
 from engage.extensions import db
@@ -71,7 +70,7 @@ def purge_expired() -> int:
         discard(media)
     db.session.execute(delete(Contact).where(Contact.response_id.in_(expired)))
     deleted = db.session.execute(delete(Response).where(Response.id.in_(expired))).rowcount
-    db.session.commit()
+    db.session.flush()
     return deleted or 0
 
 
@@ -86,7 +85,7 @@ def start_response(survey: Survey, response_format: Format = Format.STANDARD) ->
         expires_at=utcnow() + timedelta(days=survey.resume_days),
     )
     db.session.add(response)
-    db.session.commit()
+    db.session.flush()
     return response, token
 
 
@@ -164,7 +163,7 @@ def save_answer(response: Response, question: Question, *, text: str = "", choic
     answer.text = text if question.kind.is_text else ""
     answer.choices = list(choices or []) if question.kind.is_choice else []
     response.expires_at = utcnow() + timedelta(days=response.survey.resume_days)
-    db.session.commit()
+    db.session.flush()
     return answer
 
 
@@ -173,7 +172,7 @@ def use_format(response: Response, response_format: Format) -> None:
     response.current_format = response_format
     if response_format not in response.format_list:
         response.formats = ",".join([*(f.value for f in response.format_list), response_format.value])
-    db.session.commit()
+    db.session.flush()
 
 
 def issue_resume_code(response: Response) -> str:
@@ -181,7 +180,7 @@ def issue_resume_code(response: Response) -> str:
     code = _code(12)
     response.resume_code_hash = _digest(code)
     response.expires_at = utcnow() + timedelta(days=response.survey.resume_days)
-    db.session.commit()
+    db.session.flush()
     return format_code(code)
 
 
@@ -200,7 +199,7 @@ def email_resume_link(response: Response, code: str, email: str, link: str) -> b
         f"or go to the survey and enter the code {format_code(cleaned)}.\n\n"
         f"Your unfinished answers are deleted after {response.expires_at:%-d %B %Y}.",
     )
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -219,7 +218,7 @@ def resume(survey: Survey, code: str) -> tuple[Response, str] | None:
         return None
     token = secrets.token_urlsafe(32)
     response.draft_token_hash = _digest(token)
-    db.session.commit()
+    db.session.flush()
     return response, token
 
 
@@ -238,7 +237,7 @@ def save_contact(
     if not (may_contact or wants_updates or wants_interpreter):
         if contact is not None:
             db.session.delete(contact)
-        db.session.commit()
+        db.session.flush()
         return
     if contact is None:
         contact = Contact(response_id=response.id)
@@ -249,7 +248,7 @@ def save_contact(
         wants_interpreter,
     )
     contact.name, contact.email, contact.phone = name, email, phone
-    db.session.commit()
+    db.session.flush()
 
 
 def contact_for(response: Response) -> Contact | None:
@@ -274,32 +273,24 @@ def submit(response: Response) -> Submission:
     if not survey.is_open:
         raise SurveyClosedError(survey.title)
     visible = {q.id for q in visible_questions(survey, response)}
-    for _attempt in range(5):
-        reference = new_reference()
-        claimed = db.session.execute(
-            update(Response)
-            .where(Response.id == response.id, Response.status == ResponseStatus.IN_PROGRESS)
-            .values(
-                status=ResponseStatus.SUBMITTED,
-                reference=reference,
-                submitted_at=utcnow(),
-                expires_at=None,
-                resume_code_hash=None,
-            )
-        ).rowcount
-        if claimed == 0:
-            db.session.rollback()
-            db.session.refresh(response)
-            return Submission(response.reference or "", newly_submitted=False)
-        try:
-            finish_submission(response, visible)
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()  # a reference collision (vanishingly rare): try another
-            continue
-        db.session.refresh(response)
-        return Submission(reference, newly_submitted=True)
-    raise RuntimeError("Could not allocate a unique reference")
+    reference = new_reference()
+    claimed = db.session.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.status == ResponseStatus.IN_PROGRESS)
+        .values(
+            status=ResponseStatus.SUBMITTED,
+            reference=reference,
+            submitted_at=utcnow(),
+            expires_at=None,
+            resume_code_hash=None,
+        )
+    ).rowcount
+    # The UPDATE waits for a concurrent submission's transaction to end, then finds nothing to claim.
+    db.session.refresh(response)
+    if claimed == 0:
+        return Submission(response.reference or "", newly_submitted=False)
+    finish_submission(response, visible)
+    return Submission(reference, newly_submitted=True)
 
 
 def finish_submission(response: Response, visible: set[int]) -> None:

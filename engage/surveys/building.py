@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from engage import audit
 from engage.auth.models import User
+from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.programmes.models import Programme
 from engage.programmes.services import slugify
@@ -26,7 +27,7 @@ QUESTION_FIELDS = (
 )  # fmt: skip
 
 
-class BuilderError(ValueError):
+class BuilderError(EngageError):
     """A change to a survey that cannot be made; the message is for the lead."""
 
 
@@ -88,7 +89,7 @@ def create_survey(actor: User, programme: Programme, fields: SurveyFields) -> Su
     _apply(survey, fields)
     db.session.add(survey)
     audit.record(actor.id, "survey_created", survey)
-    db.session.commit()
+    db.session.flush()
     return survey
 
 
@@ -97,7 +98,7 @@ def update_survey(actor: User, survey: Survey, fields: SurveyFields) -> None:
     _check_fields(survey.programme, fields)
     _apply(survey, fields)
     audit.record(actor.id, "survey_updated", survey)
-    db.session.commit()
+    db.session.flush()
 
 
 def set_status(actor: User, survey: Survey, status: SurveyStatus) -> None:
@@ -106,7 +107,7 @@ def set_status(actor: User, survey: Survey, status: SurveyStatus) -> None:
         raise BuilderError("Add at least one question before you open the survey")
     survey.status = status
     audit.record(actor.id, "survey_status", survey, f"status={status.value}")
-    db.session.commit()
+    db.session.flush()
 
 
 def _next_position(survey: Survey) -> int:
@@ -158,7 +159,7 @@ def add_question(actor: User, survey: Survey, values: dict[str, Any]) -> Questio
     question = Question(position=_next_position(survey), **values)
     survey.questions.append(question)
     audit.record(actor.id, "question_added", question)
-    db.session.commit()
+    db.session.flush()
     return question
 
 
@@ -169,7 +170,7 @@ def update_question(actor: User, question: Question, values: dict[str, Any]) -> 
     for name, value in values.items():
         setattr(question, name, value)
     audit.record(actor.id, "question_updated", question)
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_question(actor: User, question: Question) -> None:
@@ -185,7 +186,7 @@ def delete_question(actor: User, question: Question) -> None:
     if bsl is not None:
         db.session.delete(bsl)
     _renumber(survey)
-    db.session.commit()
+    db.session.flush()
     discard_unused(files)
 
 
@@ -207,7 +208,7 @@ def move_question(actor: User, question: Question, offset: int) -> None:
         raise BuilderError(f"“{later.prompt}” depends on “{earlier.prompt}”, so it must come after it")
     question.position, other.position = other.position, question.position
     audit.record(actor.id, "question_moved", question)
-    db.session.commit()
+    db.session.flush()
 
 
 def _copy_question(source: Question, **changes: Any) -> Question:
@@ -227,7 +228,7 @@ def duplicate_question(actor: User, question: Question) -> Question:
     copy = _copy_question(question, position=question.position + 1, prompt=f"{question.prompt} (copy)"[:500])
     survey.questions.append(copy)
     audit.record(actor.id, "question_duplicated", copy)
-    db.session.commit()
+    db.session.flush()
     return copy
 
 
@@ -256,7 +257,7 @@ def duplicate_survey(actor: User, survey: Survey) -> Survey:
         if question.show_if_question_id in mapping:
             mapping[question.id].show_if_question_id = mapping[question.show_if_question_id].id
     audit.record(actor.id, "survey_duplicated", copy, f"from={survey.id}")
-    db.session.commit()
+    db.session.flush()
     return copy
 
 
@@ -282,7 +283,7 @@ def add_equality_set(actor: User, survey: Survey) -> int:
         )
         added += 1
     audit.record(actor.id, "equality_set_added", survey, f"questions={added}")
-    db.session.commit()
+    db.session.flush()
     return added
 
 

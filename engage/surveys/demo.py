@@ -29,8 +29,10 @@ from engage.timeutil import utcnow
 
 SLUG = "your-experience-of-community-mental-health-services"
 SOURCE_FILE = "patient_feedback/phase1_text_data.csv"
+# Every row of SOURCE_FILE that passes is_selected(), in file order (see demo_data/README.md).
+SAMPLE = Path(__file__).resolve().parent / "demo_data" / "mental_health_feedback.csv"
 DEMO_RESPONSES = 300
-# Comments about mental health care, chosen by these words; rows are taken in file order.
+# Comments about mental health care, chosen by these words.
 MENTAL_HEALTH = re.compile(
     r"mental health|anxiety|anxious|depress|counsell|psychiat|crisis|CPN|therap|low mood|talking|"
     r"wellbeing|well-being|IAPT|psycholog|support worker|key worker|care coordinator",
@@ -90,21 +92,21 @@ def _rating(criticality: int) -> str:
     return str(min(5, max(1, round(3 + criticality / 2))))
 
 
-def selected_rows(data_dir: Path, limit: int = DEMO_RESPONSES) -> list[dict[str, str]]:
-    """Rows of the shared feedback about mental health care, of a readable length, in file order."""
-    path = data_dir / SOURCE_FILE
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = [
-            row
-            for row in csv.DictReader(handle)
-            if 25 <= len(row["feedback"]) <= 700 and MENTAL_HEALTH.search(row["feedback"]) and row["criticality"]
-        ]
+def is_selected(row: dict[str, str]) -> bool:
+    """The demo sample's rule: a comment about mental health care, of a readable length, with a score."""
+    return (
+        25 <= len(row["feedback"]) <= 700 and bool(MENTAL_HEALTH.search(row["feedback"])) and bool(row["criticality"])
+    )
+
+
+def selected_rows(limit: int | None = DEMO_RESPONSES) -> list[dict[str, str]]:
+    """The demo sample's rows in file order (all of them when limit is None)."""
+    with SAMPLE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
     return rows[:limit]
 
 
-def load_demo_survey(programme: Programme, lead: User, data_dir: Path) -> Survey:
+def load_demo_survey(programme: Programme, lead: User) -> Survey:
     """Create the open demo survey, its equality questions and its responses, once."""
     survey = db.session.execute(select(Survey).where(Survey.slug == SLUG)).scalar_one_or_none()
     if survey is not None:
@@ -132,7 +134,7 @@ def load_demo_survey(programme: Programme, lead: User, data_dir: Path) -> Survey
     survey.questions.append(_crisis_follow_up(survey))
     add_equality_set(lead, survey)
     add_formats(survey)
-    _add_responses(survey, selected_rows(data_dir))
+    _add_responses(survey, selected_rows())
     return survey
 
 

@@ -13,9 +13,10 @@ from sqlalchemy.exc import IntegrityError
 
 from engage import audit
 from engage.auth.models import User
+from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.media.models import MediaFile, MediaKind
-from engage.media.storage import UploadError, path_of, store
+from engage.media.storage import UploadError, discard, store
 from engage.surveys.answering import (
     SurveyClosedError,
     finish_submission,
@@ -37,12 +38,8 @@ from engage.surveys.models import (
 from engage.timeutil import utcnow
 
 
-class FormatError(ValueError):
-    """A change that cannot be made; `field` names the form field the message belongs to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+class FormatError(EngageError):
+    """A change to a survey's formats or an assisted response that cannot be made."""
 
 
 @dataclass
@@ -67,34 +64,25 @@ def check_video_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname or parts.hostname not in hosts:
         allowed = ", ".join(hosts) if hosts else "none is set up yet, so upload the video instead"
-        raise FormatError("video_url", f"Link to a video on your organisation's media server ({allowed})")
+        raise FormatError(f"Link to a video on your organisation's media server ({allowed})", "video_url")
 
 
 def update_media(actor: User, owner: Survey | Question, changes: MediaChanges) -> None:
     """Apply a formats page: store new files, replace or remove old ones, all or nothing."""
     survey = owner if isinstance(owner, Survey) else owner.survey
-    stored: list[MediaFile] = []
     replaced: list[MediaFile | None] = []
 
     def keep(stream: IO[bytes], kind: MediaKind, name: str) -> MediaFile:
         try:
-            media = store(stream, kind, programme_id=survey.programme_id)
+            return store(stream, kind, programme_id=survey.programme_id)
         except UploadError as error:
-            raise FormatError(name, str(error)) from error
-        stored.append(media)
-        return media
+            raise FormatError(str(error), name) from error
 
-    try:
-        if isinstance(owner, Question):
-            _apply_picture(owner, changes, keep, replaced)
-        _apply_bsl(owner, changes, keep, replaced)
-        audit.record(actor.id, "formats_updated", owner, f"survey={survey.id}")
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        for media in stored:
-            path_of(media).unlink(missing_ok=True)
-        raise
+    if isinstance(owner, Question):
+        _apply_picture(owner, changes, keep, replaced)
+    _apply_bsl(owner, changes, keep, replaced)
+    audit.record(actor.id, "formats_updated", owner, f"survey={survey.id}")
+    db.session.flush()
     discard_unused(replaced)
 
 
@@ -106,7 +94,7 @@ def _apply_picture(question: Question, changes: MediaChanges, keep: Callable, re
         replaced.append(question.easy_read_image)
         question.easy_read_image = keep(changes.picture, MediaKind.IMAGE, "picture")
     if question.easy_read_image is not None and not changes.picture_alt:
-        raise FormatError("picture_alt", "Describe the picture for people who cannot see it")
+        raise FormatError("Describe the picture for people who cannot see it", "picture_alt")
     question.easy_read_image_alt = changes.picture_alt if question.easy_read_image is not None else ""
 
 
@@ -134,14 +122,14 @@ def _apply_bsl(owner: Survey | Question, changes: MediaChanges, keep: Callable, 
         replaced.append(bsl.captions)
         bsl.captions = keep(changes.captions, MediaKind.CAPTIONS, "captions")
     if not bsl.has_video:
-        raise FormatError("video", "Upload the BSL video, or link to it")
+        raise FormatError("Upload the BSL video, or link to it", "video")
     for name, message in (
         ("transcript", "Enter the English transcript of the video"),
         ("translated_by", "Enter who translated the video into BSL"),
         ("checked_by", "Enter who checked the translation"),
     ):
         if not getattr(changes, name):
-            raise FormatError(name, message)
+            raise FormatError(message, name)
     bsl.transcript, bsl.translated_by, bsl.checked_by = changes.transcript, changes.translated_by, changes.checked_by
     bsl.is_demo = False
 
@@ -156,15 +144,14 @@ def _discard_if_unused(media: MediaFile | None) -> None:
         select(func.count()).where(Answer.video_id == media.id),
     ]
     if not any(db.session.execute(query).scalar_one() for query in users):
-        path_of(media).unlink(missing_ok=True)
-        db.session.delete(media)
+        discard(media)
 
 
 def discard_unused(files: list[MediaFile | None]) -> None:
     """Delete files no longer shown anywhere (for example a removed question's picture and video)."""
     for media in files:
         _discard_if_unused(media)
-    db.session.commit()
+    db.session.flush()
 
 
 def copy_bsl(bsl: BslVideo | None) -> BslVideo | None:
@@ -204,21 +191,16 @@ def save_video_answer(response: Response, question: Question, video: IO[bytes]) 
     """Keep a respondent's signed answer; its English interpretation is added later by a lead."""
     if response.status != ResponseStatus.IN_PROGRESS:
         raise SurveyClosedError("This response has already been sent")
-    try:
-        media = store(video, MediaKind.VIDEO, private=True, programme_id=response.survey.programme_id)
-        answer = response.answer_for(question.id)
-        old = answer.video if answer is not None else None
-        if answer is None:
-            answer = Answer(question=question)
-            response.answers.append(answer)
-        answer.text, answer.choices, answer.video = "", [], media
-        answer.interpreted_by, answer.interpreted_at = "", None
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    media = store(video, MediaKind.VIDEO, private=True, programme_id=response.survey.programme_id)
+    answer = response.answer_for(question.id)
+    old = answer.video if answer is not None else None
+    if answer is None:
+        answer = Answer(question=question)
+        response.answers.append(answer)
+    answer.text, answer.choices, answer.video = "", [], media
+    answer.interpreted_by, answer.interpreted_at = "", None
+    db.session.flush()
     _discard_if_unused(old)
-    db.session.commit()
     return answer
 
 
@@ -256,7 +238,7 @@ def interpret(actor: User, answer: Answer, text: str, interpreter: str) -> None:
 
     if db.session.execute(select(SafeguardingFlag.id).where(SafeguardingFlag.answer_id == answer.id)).first() is None:
         screen_answers(answer.response, only=answer)
-    db.session.commit()
+    db.session.flush()
 
 
 def interpreter_requests(survey: Survey) -> list[Contact]:
@@ -294,7 +276,7 @@ def enter_response(actor: User, survey: Survey, entry: Entry) -> Response:
     """Store an assisted response as submitted, screened like any other. Closed surveys still accept
     paper that arrived in time, so entry does not check the dates."""
     if entry.paper_number and paper_taken(survey, entry.paper_number):
-        raise FormatError("paper_number", "A response with this paper form number has already been entered")
+        raise FormatError("A response with this paper form number has already been entered", "paper_number")
     response = Response(
         survey=survey,
         status=ResponseStatus.SUBMITTED,
@@ -323,10 +305,9 @@ def enter_response(actor: User, survey: Survey, entry: Entry) -> Response:
     db.session.add(response)
     try:
         db.session.flush()
-    except IntegrityError as error:  # the same paper form keyed twice at once
-        db.session.rollback()
-        raise FormatError("paper_number", "A response with this paper form number has already been entered") from error
+    except IntegrityError as error:  # the same paper form keyed twice at once (the caller rolls back)
+        raise FormatError("A response with this paper form number has already been entered", "paper_number") from error
     finish_submission(response, visible)
     audit.record(actor.id, "response_entered", response, f"survey={survey.id} channel={entry.channel.value}")
-    db.session.commit()
+    db.session.flush()
     return response

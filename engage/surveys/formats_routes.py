@@ -7,7 +7,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 
+from engage.exceptions import EngageError
 from engage.extensions import db
+from engage.forms import show_error
 from engage.media.storage import accepts_video
 from engage.surveys import bp, formats
 from engage.surveys.forms import InterpretForm, MediaForm, QuestionMediaForm, entry_form
@@ -36,8 +38,8 @@ def _media_page(survey: Survey, owner: Survey | Question, form: MediaForm) -> st
     if form.validate_on_submit():
         try:
             formats.update_media(current_user, owner, _changes(form))
-        except formats.FormatError as error:
-            form[error.field].errors = [*form[error.field].errors, str(error)]
+        except EngageError as error:
+            show_error(form, error)
         else:
             flash("Formats saved.")
             return redirect(url_for("surveys.overview", survey_id=survey.id))
@@ -110,8 +112,8 @@ def enter(survey_id: int) -> str | HttpResponse:
     if form.validate_on_submit():
         try:
             response = formats.enter_response(current_user, survey, _entry(form))
-        except formats.FormatError as error:
-            form[error.field].errors = [*form[error.field].errors, str(error)]
+        except EngageError as error:
+            show_error(form, error)
         else:
             flash(f"Response saved, reference {response.reference}. The form is ready for the next one.")
             return redirect(url_for("surveys.enter", survey_id=survey.id))

@@ -1,12 +1,13 @@
-"""Importing responses from a CSV exported by another survey tool: map columns, validate, all or nothing."""
+"""Importing responses from a CSV or Excel file exported by another survey tool: map columns, check, all or nothing."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from flask import current_app
 
 from engage import audit
 from engage.auth.models import User
+from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.surveys.answering import new_reference, screen_answers
 from engage.surveys.models import Answer, Channel, Question, QuestionKind, Response, ResponseStatus, Survey
@@ -24,14 +26,8 @@ STASH_HOURS = 24
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 
 
-class ImportProblem(ValueError):
+class ImportProblem(EngageError):
     """The file cannot be read as a table of responses; the message is for the lead."""
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[list[str]]
 
 
 @dataclass
@@ -41,35 +37,112 @@ class RowError:
     message: str
 
 
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    # Rows with more cells than there are headings: listed in the validation report, never dropped.
+    ragged: list[RowError] = field(default_factory=list)
+
+
+XLSX_MAGIC = b"PK\x03\x04"
+# Export puts an apostrophe before a cell a spreadsheet would run as a formula (see results.neutralise);
+# import takes it off again, so text survives export and import unchanged.
+NEUTRALISED = re.compile(r"^'(?='*[=+\-@\t\r])")
+
+
 def parse(data: bytes) -> Table:
-    """Read CSV bytes (UTF-8, or Windows-1252 as Excel often saves) into headers and rows."""
+    """Read an uploaded CSV (RFC 4180, UTF-8 with or without a byte order mark) or Excel file into a table."""
     if not data.strip():
         raise ImportProblem("The file is empty")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportProblem("The file must be a CSV saved as UTF-8")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        records = [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
-    except csv.Error as error:
-        raise ImportProblem(f"The file is not a readable CSV ({error})") from error
+    records = _xlsx_records(data) if data.startswith(XLSX_MAGIC) else _csv_records(data)
+    records = [(number, row) for number, row in records if any(cell.strip() for cell in row)]
     if len(records) < 2:
         raise ImportProblem("The file needs a header row and at least one response")
-    headers = [h.strip() for h in records[0]]
+    headers = [h.strip() for h in records[0][1]]
+    while headers and not headers[-1]:
+        headers.pop()  # spreadsheets often save empty columns after the last heading
     if len(set(headers)) != len(headers) or not all(headers):
         raise ImportProblem("Every column needs a different, non-empty heading in the first row")
     if len(records) - 1 > MAX_ROWS:
         raise ImportProblem(f"The file has more than {MAX_ROWS:,} responses. Split it into smaller files")
-    width = len(headers)
-    return Table(headers, [(row + [""] * width)[:width] for row in records[1:]])
+    width, rows, ragged = len(headers), [], []
+    for number, row in records[1:]:
+        extra = [cell for cell in row[width:] if cell.strip()]
+        if extra:
+            message = (
+                f"This row has {width + len(extra)} values but there are {width} headings. "
+                "Check that text containing commas is inside double quotes"
+            )
+            ragged.append(RowError(number, "", message))
+        rows.append([NEUTRALISED.sub("", cell, count=1) for cell in (row + [""] * width)[:width]])
+    return Table(headers, rows, ragged)
+
+
+def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
+    text = _decode(data)
+    # RFC 4180: commas between fields, double quotes around fields holding commas, quotes or line breaks.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=csv.excel, strict=True)
+    try:
+        return [(number, row) for number, row in enumerate(reader, start=1)]
+    except csv.Error as error:
+        raise ImportProblem(
+            f"The file is not a readable CSV: near line {reader.line_num} a double quote is out of place or never "
+            "closed. Text containing commas, quotes or line breaks must be inside double quotes, with each quote "
+            "inside doubled"
+        ) from error
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without a byte order mark), or Windows-1252 as Excel's plain "CSV" saves in the UK."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # UTF-16 ("Unicode text") and binary files hold NUL bytes; Windows-1252 text never does.
+    if b"\x00" not in data:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    raise ImportProblem("The file must be a CSV saved as UTF-8. In Excel, choose Save As, then “CSV UTF-8”")
+
+
+def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a damaged or non-Excel zip
+        raise ImportProblem("The file is not a readable Excel workbook (.xlsx)") from error
+    try:
+        sheet = workbook.worksheets[0]
+        return [
+            (number, [_cell_text(v) for v in row]) for number, row in enumerate(sheet.iter_rows(values_only=True), 1)
+        ]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def heading_key(text: str) -> str:
+    """A heading or question as matched: case, punctuation and spacing aside."""
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+
+
+def suggested_mapping(survey: Survey, table: Table) -> dict[int, int]:
+    """Question id to column index, for every column whose heading is a question's wording."""
+    columns = {heading_key(h): i for i, h in enumerate(table.headers)}
+    return {q.id: columns[heading_key(q.prompt)] for q in survey.questions if heading_key(q.prompt) in columns}
 
 
 def _stash_dir() -> Path:
@@ -81,24 +154,24 @@ def _stash_dir() -> Path:
 def stash(data: bytes) -> str:
     """Keep an uploaded file on the server between the upload and mapping steps; returns its token."""
     cutoff = time.time() - STASH_HOURS * 3600
-    for old in _stash_dir().glob("*.csv"):
+    for old in _stash_dir().glob("*.upload"):
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
-    (_stash_dir() / f"{token}.csv").write_bytes(data)
+    (_stash_dir() / f"{token}.upload").write_bytes(data)
     return token
 
 
 def unstash(token: str) -> bytes | None:
     if len(token) != 32 or not all(ch in "0123456789abcdef" for ch in token):
         return None
-    path = _stash_dir() / f"{token}.csv"
+    path = _stash_dir() / f"{token}.upload"
     return path.read_bytes() if path.exists() else None
 
 
 def discard(token: str) -> None:
     if unstash(token) is not None:
-        (_stash_dir() / f"{token}.csv").unlink(missing_ok=True)
+        (_stash_dir() / f"{token}.upload").unlink(missing_ok=True)
 
 
 def _parse_date(value: str) -> datetime | None:
@@ -120,7 +193,7 @@ def _choices(question: Question, cell: str) -> list[str] | None:
 
 def check(survey: Survey, table: Table, mapping: dict[int, int], date_column: int | None) -> list[RowError]:
     """Every problem in the file for this mapping of question id to column index."""
-    errors: list[RowError] = []
+    errors: list[RowError] = list(table.ragged)
     questions = {q.id: q for q in survey.questions}
     for number, row in enumerate(table.rows, start=2):
         if date_column is not None and row[date_column].strip() and _parse_date(row[date_column]) is None:
@@ -167,5 +240,5 @@ def import_rows(actor: User, survey: Survey, table: Table, mapping: dict[int, in
         db.session.flush()
         screen_answers(response)
     audit.record(actor.id, "responses_imported", survey, f"rows={len(table.rows)}")
-    db.session.commit()
+    db.session.flush()
     return len(table.rows)

@@ -7,8 +7,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from engage.auth.permissions import require_manager
+from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.forms import options
+from engage.forms import options, refuse, show_error
 from engage.panels.services import panels_for
 from engage.programmes import services as programmes
 from engage.programmes.models import Programme
@@ -51,8 +52,8 @@ def new_survey() -> str | HttpResponse:
     if form.validate_on_submit():
         try:
             survey = building.create_survey(current_user, programme, building.SurveyFields(**form.fields_dict()))
-        except building.BuilderError as error:
-            form.closes_at.errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error, "closes_at")
         else:
             flash("Survey created. Now add its questions.")
             return redirect(url_for("surveys.overview", survey_id=survey.id))
@@ -82,8 +83,8 @@ def edit_survey(survey_id: int) -> str | HttpResponse:
     if form.validate_on_submit():
         try:
             building.update_survey(current_user, survey, building.SurveyFields(**form.fields_dict()))
-        except building.BuilderError as error:
-            form.closes_at.errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error, "closes_at")
         else:
             flash("Survey details saved.")
             return redirect(url_for("surveys.overview", survey_id=survey.id))
@@ -98,8 +99,8 @@ def set_status(survey_id: int) -> str | HttpResponse:
     if form.validate_on_submit():
         try:
             building.set_status(current_user, survey, SurveyStatus(form.status.data))
-        except building.BuilderError as error:
-            form.status.errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error, "status")
         else:
             flash(f"The survey is now {survey.status.value}.")
             return redirect(url_for("surveys.overview", survey_id=survey.id))
@@ -159,8 +160,8 @@ def new_question(survey_id: int) -> str | HttpResponse:
     if form.validate_on_submit():
         try:
             building.add_question(current_user, survey, form.values())
-        except building.BuilderError as error:
-            form.form_errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error)
         else:
             flash("Question added.")
             return redirect(url_for("surveys.overview", survey_id=survey.id))
@@ -176,8 +177,8 @@ def edit_question(survey_id: int, question_id: int) -> str | HttpResponse:
     if form.validate_on_submit():
         try:
             building.update_question(current_user, question, form.values())
-        except building.BuilderError as error:
-            form.form_errors.append(str(error))
+        except EngageError as error:
+            show_error(form, error)
         else:
             flash("Question saved.")
             return redirect(url_for("surveys.overview", survey_id=survey.id))
@@ -191,8 +192,8 @@ def move_question(survey_id: int, question_id: int) -> HttpResponse:
     question = question_of(survey, question_id)
     try:
         building.move_question(current_user, question, -1 if request.form.get("direction") == "up" else 1)
-    except building.BuilderError as error:
-        flash(str(error))
+    except EngageError as error:
+        refuse(error)
     return redirect(url_for("surveys.overview", survey_id=survey.id, _anchor=f"question-{question.id}"))
 
 

@@ -137,8 +137,12 @@ def _escape_like(text: str) -> str:
 
 
 def neutralise(value: object) -> object:
-    """Stop a spreadsheet from running a cell as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Stop a spreadsheet from running a cell as a formula, by putting an apostrophe before it.
+
+    Text that already starts with apostrophes before a formula character gets one more, so that import
+    (which takes exactly one off such cells) gives back what was typed.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
@@ -166,7 +170,7 @@ def export_rows(survey: Survey, responses: list[Response]) -> list[list[object]]
             if question.kind.is_text:
                 row.append(labels.get(answer.id, (0, ""))[1] if answer else "")
         rows.append(row)
-    return [[neutralise(cell) for cell in row] for row in rows]
+    return rows
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from engage import audit
+from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.insights.models import SENTIMENT_LABELS
 from engage.surveys import bp, formats, importing, results
@@ -94,13 +95,12 @@ def export(survey_id: int, kind: str) -> HttpResponse:
     survey = managed_survey(survey_id)
     rows = results.export_rows(survey, results.matching_responses(survey, filters_from_request(survey)))
     audit.record(current_user.id, "responses_exported", survey, f"format={kind} rows={len(rows) - 1}")
-    db.session.commit()
     return results.download(rows, kind, f"{survey.slug}-responses", survey.title)
 
 
 @bp.route("/manage/<int:survey_id>/import", methods=["GET", "POST"])
 def import_upload(survey_id: int) -> str | HttpResponse:
-    """Step 1 of an import: upload a CSV."""
+    """Step 1 of an import: upload a CSV or Excel file."""
     survey = managed_survey(survey_id)
     problem = None
     if request.method == "POST":
@@ -108,8 +108,8 @@ def import_upload(survey_id: int) -> str | HttpResponse:
         data = upload.read() if upload else b""
         try:
             importing.parse(data)
-        except importing.ImportProblem as error:
-            problem = str(error) if data else "Select a CSV file"
+        except EngageError as error:
+            problem = str(error) if data else "Select a CSV or Excel file"
         else:
             return redirect(url_for("surveys.import_map", survey_id=survey.id, token=importing.stash(data)))
     return render_template("surveys/manage/import_upload.html", survey=survey, problem=problem), (
@@ -126,7 +126,7 @@ def import_map(survey_id: int, token: str) -> str | HttpResponse:
         flash("That upload has expired. Upload the file again.")
         return redirect(url_for("surveys.import_upload", survey_id=survey.id))
     table = importing.parse(data)
-    mapping, date_column, errors = _mapping_from_form(survey, table), None, []
+    date_column, errors = None, []
     if request.method == "POST":
         date_column = _column(request.form.get("date_column"), table)
         mapping = _mapping_from_form(survey, table)
@@ -139,13 +139,8 @@ def import_map(survey_id: int, token: str) -> str | HttpResponse:
             importing.discard(token)
             flash(f"Imported {count:,} responses.")
             return redirect(url_for("surveys.results_page", survey_id=survey.id))
-    elif request.method == "GET":
-        mapping = {
-            q.id: i
-            for q in survey.questions
-            for i, h in enumerate(table.headers)
-            if h.strip().lower() == q.prompt.strip().lower()
-        }
+    else:
+        mapping = importing.suggested_mapping(survey, table)
     return render_template(
         "surveys/manage/import_map.html",
         survey=survey,

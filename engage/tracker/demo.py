@@ -94,10 +94,9 @@ def load_demo_board(programme: Programme, lead: User) -> None:
         owner = "Community mental health transformation team"
         component_ids = [c.id for c in components]
         fields = services.ActionFields(what=what, owner=owner, component_ids=component_ids, **values)  # type: ignore[arg-type]
+        action = services.add_action(lead, you_said, fields)
         if change is not None:
-            fields.changed_component_id = components[0].id
-            fields.new_description = change(components[0].description)
-        services.add_action(lead, you_said, fields)
+            services.change_description(lead, action, components[0], change(components[0].description))
 
     if bsl is not None:
         contact_in_bsl = statement(
@@ -204,4 +203,4 @@ def _ask_to_hear_back(*themes: Theme | None) -> None:
         db.session.add(
             Contact(response_id=response_id, email=f"respondent-{n:02d}@demo.engage.test", wants_updates=True)
         )
-    db.session.commit()
+    db.session.flush()

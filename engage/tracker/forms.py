@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from engage.forms import NOT_OFFERED, MultiCheckboxField, WholeNumberField, options, strip
@@ -101,15 +101,6 @@ class ActionForm(FlaskForm):
         filters=[strip],
         validators=[too_long(500, "The link")],
     )
-    changed_component = SelectField(
-        "Does this change a component's description?", coerce=int, default=0, invalid_choice_message=NOT_OFFERED
-    )
-    new_description = TextAreaField(
-        "The component's new description",
-        description="The core offer's history will show it changed because of what people said.",
-        filters=[strip],
-        validators=[too_long(4000, "The description")],
-    )
     note = TextAreaField(
         "What has happened (optional)",
         description="Shown on the action's public timeline.",
@@ -119,4 +110,16 @@ class ActionForm(FlaskForm):
 
     def set_components(self, components: list[Any]) -> None:
         self.component_ids.choices = options((c.id, c.title) for c in components)
-        self.changed_component.choices = options([(0, "No"), *((c.id, f"Yes: {c.title}") for c in components)])
+
+
+class DescriptionForm(FlaskForm):
+    """A core offer component's new description, edited from its current text and previewed before saving."""
+
+    description = TextAreaField(
+        "What people can expect",
+        description="Edit the current description. You will see every change word by word before it is saved.",
+        filters=[strip],
+        validators=[needed("Enter the new description"), too_long(4000, "The description")],
+    )
+    # The text the lead last saw previewed; saving anything else shows the preview again.
+    previewed = HiddenField()

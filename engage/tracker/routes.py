@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from engage.auth.permissions import require_manager
+from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.forms import options
+from engage.forms import options, show_error
+from engage.panels.services import diff_words
 from engage.programmes.models import Programme
 from engage.programmes.services import programme_or_404
 from engage.tracker import bp, services
-from engage.tracker.forms import ActionForm, QuoteForm, StatementForm
+from engage.tracker.forms import ActionForm, DescriptionForm, QuoteForm, StatementForm
 from engage.tracker.models import ActionStatus, Quote, WeDid, YouSaid
 
 PREFIX = "/you-said-we-did"
@@ -30,15 +32,16 @@ def _statement(statement_id: int) -> YouSaid:
     return you_said
 
 
+def _action(action_id: int) -> WeDid:
+    action = db.get_or_404(WeDid, action_id)
+    require_manager(action.you_said.programme)
+    return action
+
+
 def _quote(quote_id: int) -> Quote:
     quote = db.get_or_404(Quote, quote_id)
     require_manager(quote.you_said.programme)
     return quote
-
-
-def _error(form: object, error: services.TrackerError, fallback: str) -> None:
-    target = getattr(form, error.field or fallback, None) or getattr(form, fallback)
-    target.errors = [*target.errors, str(error)]
 
 
 @bp.route(f"{PREFIX}/<slug>")
@@ -87,9 +90,8 @@ def new_statement(slug: str) -> str | HttpResponse:
         try:
             you_said = services.create_you_said(current_user, programme, _fields(form))
             _save_picture(you_said, form)
-        except services.TrackerError as error:
-            db.session.rollback()
-            _error(form, error, "theme_ids")
+        except EngageError as error:
+            show_error(form, error, "theme_ids")
         else:
             flash("Statement saved as a draft. Add quotes and actions, then publish it.")
             return redirect(url_for("tracker.statement", statement_id=you_said.id))
@@ -100,7 +102,6 @@ def _save_picture(you_said: YouSaid, form: StatementForm) -> None:
     picture = form.picture.data.stream if form.picture.data else None
     if picture is not None or form.picture_alt.data or you_said.easy_read_image is not None:
         services.set_picture(current_user, you_said, picture, form.picture_alt.data or "")
-        db.session.commit()
 
 
 @bp.route(f"{PREFIX}/statements/<int:statement_id>/edit", methods=["GET", "POST"])
@@ -111,9 +112,8 @@ def edit_statement(statement_id: int) -> str | HttpResponse:
         try:
             _save_picture(you_said, form)
             services.update_you_said(current_user, you_said, _fields(form))
-        except services.TrackerError as error:
-            db.session.rollback()
-            _error(form, error, "theme_ids")
+        except EngageError as error:
+            show_error(form, error, "theme_ids")
         else:
             flash("Statement saved.")
             return redirect(url_for("tracker.statement", statement_id=you_said.id))
@@ -147,7 +147,7 @@ def add_quote(statement_id: int) -> HttpResponse | tuple[str, int]:
     you_said = _statement(statement_id)
     try:
         services.add_quote(current_user, you_said, request.form.get("source", ""))
-    except services.TrackerError as error:
+    except EngageError as error:
         return _statement_page(you_said, str(error), 400)
     flash("Quote added. Read it, then approve it.")
     return redirect(url_for("tracker.statement", statement_id=you_said.id) + "#quotes")
@@ -169,7 +169,7 @@ def approve_quote(quote_id: int) -> HttpResponse | tuple[str, int]:
     quote = _quote(quote_id)
     try:
         services.approve_quote(current_user, quote)
-    except services.TrackerError as error:
+    except EngageError as error:
         return _statement_page(quote.you_said, str(error), 400)
     return redirect(url_for("tracker.statement", statement_id=quote.you_said_id) + "#quotes")
 
@@ -183,15 +183,31 @@ def remove_quote(quote_id: int) -> HttpResponse:
     return redirect(url_for("tracker.statement", statement_id=statement_id) + "#quotes")
 
 
-@bp.route(f"{PREFIX}/statements/<int:statement_id>/publish", methods=["POST"])
-def publish(statement_id: int) -> HttpResponse | tuple[str, int]:
+@bp.route(f"{PREFIX}/statements/<int:statement_id>/publish", methods=["GET", "POST"])
+def publish(statement_id: int) -> str | HttpResponse | tuple[str, int]:
+    """Preview exactly what the public will see and who will be emailed, then publish on confirmation."""
     you_said = _statement(statement_id)
     try:
-        services.publish(current_user, you_said)
-    except services.TrackerError as error:
-        return _statement_page(you_said, str(error), 400)
-    flash("Published on the programme's “you said, we did” board. People who asked to hear back have been told.")
-    return redirect(url_for("tracker.statement", statement_id=you_said.id))
+        services.check_publishable(you_said)
+    except EngageError as error:
+        return _statement_page(you_said, error.message, 400)
+    if request.method == "POST":
+        if services.publish(current_user, you_said):
+            flash("Published on the “you said, we did” board. People who asked to hear back have been told.")
+        else:
+            flash("This statement was already published. Nobody was emailed again.")
+        return redirect(url_for("tracker.statement", statement_id=you_said.id))
+    if you_said.is_published:
+        return redirect(url_for("tracker.statement", statement_id=you_said.id))
+    return render_template(
+        "tracker/publish.html",
+        you_said=you_said,
+        programme=you_said.programme,
+        item=you_said,
+        reach={you_said.id: services.you_said_reach(you_said)},
+        shown=services.shown,
+        told=len(services.still_to_tell(you_said, services.publish_event(you_said))),
+    )
 
 
 @bp.route(f"{PREFIX}/statements/<int:statement_id>/delete", methods=["GET", "POST"])
@@ -201,7 +217,7 @@ def delete_statement(statement_id: int) -> str | HttpResponse | tuple[str, int]:
     if request.method == "POST":
         try:
             services.delete_you_said(current_user, you_said)
-        except services.TrackerError as error:
+        except EngageError as error:
             return _statement_page(you_said, str(error), 400)
         flash("Statement deleted.")
         return redirect(url_for("tracker.manage", slug=you_said.programme.slug))
@@ -240,8 +256,6 @@ def _action_fields(form: ActionForm) -> services.ActionFields:
         completed_on=form.completed_on.data,
         evidence_url=form.evidence_url.data or "",
         component_ids=list(form.component_ids.data or []),
-        changed_component_id=form.changed_component.data or None,
-        new_description=form.new_description.data or "",
     )
 
 
@@ -253,9 +267,8 @@ def new_action(statement_id: int) -> str | HttpResponse:
     if form.validate_on_submit():
         try:
             services.add_action(current_user, you_said, _action_fields(form))
-        except services.TrackerError as error:
-            db.session.rollback()
-            _error(form, error, "what")
+        except EngageError as error:
+            show_error(form, error, "what")
         else:
             flash("Action added.")
             return redirect(url_for("tracker.statement", statement_id=you_said.id) + "#actions")
@@ -265,16 +278,14 @@ def new_action(statement_id: int) -> str | HttpResponse:
 @bp.route(f"{PREFIX}/actions/<int:action_id>", methods=["GET", "POST"])
 def edit_action(action_id: int) -> str | HttpResponse:
     """Update an action's status and progress; each update is dated on its timeline."""
-    action = db.get_or_404(WeDid, action_id)
+    action = _action(action_id)
     you_said = action.you_said
-    require_manager(you_said.programme)
     form = _action_form(you_said.programme, action)
     if form.validate_on_submit():
         try:
             services.update_action(current_user, action, _action_fields(form), form.note.data or "")
-        except services.TrackerError as error:
-            db.session.rollback()
-            _error(form, error, "what")
+        except EngageError as error:
+            show_error(form, error, "what")
         else:
             flash("Action updated.")
             return redirect(url_for("tracker.statement", statement_id=you_said.id) + "#actions")
@@ -305,3 +316,31 @@ def report(slug: str) -> str:
         reach=services.programme_reach(programme),
         shown=services.shown,
     )
+
+
+@bp.route(f"{PREFIX}/actions/<int:action_id>/core-offer/<int:component_id>", methods=["GET", "POST"])
+def change_description(action_id: int, component_id: int) -> str | HttpResponse:
+    """Change a component's description because of this action: edit the current text, preview, confirm."""
+    action = _action(action_id)
+    component = next((c for c in action.components if c.id == component_id), None)
+    if component is None:
+        abort(404)
+    form = (
+        DescriptionForm(data={"description": component.description}) if request.method == "GET" else DescriptionForm()
+    )
+    diff = None
+    if form.validate_on_submit():
+        if form.description.data == form.previewed.data and request.form.get("save") == "yes":
+            try:
+                services.change_description(current_user, action, component, form.description.data)
+            except EngageError as error:
+                show_error(form, error)
+            else:
+                flash(f"“{component.title}” updated. The core offer's history links the change to this action.")
+                return redirect(url_for("tracker.statement", statement_id=action.you_said_id) + "#actions")
+        elif form.description.data == component.description:
+            show_error(form, EngageError("This is the description it has now. Change it, or go back", "description"))
+        else:
+            diff = diff_words(component.description, form.description.data)
+            form.previewed.data = form.description.data
+    return render_template("tracker/description_form.html", action=action, component=component, form=form, diff=diff)

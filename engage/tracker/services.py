@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from analysis.redact import redact
 from engage import audit
 from engage.auth.models import User
+from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
 from engage.media.models import MediaKind
@@ -22,17 +23,28 @@ from engage.media.storage import UploadError, discard, store
 from engage.notify.services import absolute_url, notify, notify_address
 from engage.panels.models import Comment, Draft, DraftSection
 from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
+from engage.signals import themes_cited
 from engage.surveys.models import Answer, Contact, Response, ResponseStatus, Survey
 from engage.timeutil import utcnow
-from engage.tracker.models import ActionStatus, ActionUpdate, LoopNotice, Quote, WeDid, YouSaid
+from engage.tracker.models import ActionStatus, ActionUpdate, LoopNotice, Quote, WeDid, YouSaid, you_said_themes
 
 
-class TrackerError(ValueError):
-    """A change that cannot be made; `field` names the form field the message belongs to, if any."""
+class TrackerError(EngageError):
+    """A change to "you said, we did" that cannot be made."""
 
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
+
+@themes_cited.connect
+def _statements_citing(sender: object, theme_ids: list[int]) -> list[str]:
+    """Statements whose evidence includes any of these themes (insights asks before changing them)."""
+    del sender
+    query = (
+        select(YouSaid.title)
+        .join(you_said_themes, you_said_themes.c.you_said_id == YouSaid.id)
+        .where(you_said_themes.c.theme_id.in_(theme_ids))
+        .distinct()
+        .order_by(YouSaid.title)
+    )
+    return list(db.session.execute(query).scalars())
 
 
 # Statements
@@ -97,7 +109,7 @@ def create_you_said(actor: User, programme: Programme, statement: Statement) -> 
     )
     db.session.add(you_said)
     audit.record(actor.id, "you_said_created", you_said, f"themes={len(themes)} comments={len(comments)}")
-    db.session.commit()
+    db.session.flush()
     return you_said
 
 
@@ -106,7 +118,7 @@ def update_you_said(actor: User, you_said: YouSaid, statement: Statement) -> Non
     you_said.title, you_said.statement = statement.title, statement.statement
     you_said.easy_read_text = statement.easy_read_text
     audit.record(actor.id, "you_said_changed", you_said)
-    db.session.commit()
+    db.session.flush()
 
 
 def set_picture(actor: User, you_said: YouSaid, picture: IO[bytes] | None, alt: str) -> None:
@@ -200,7 +212,7 @@ def add_quote(actor: User, you_said: YouSaid, key: str) -> Quote:
         quote.comment_id = int(key[1:])
     you_said.quotes.append(quote)
     audit.record(actor.id, "quote_added", you_said, f"source={key}")
-    db.session.commit()
+    db.session.flush()
     return quote
 
 
@@ -208,7 +220,7 @@ def edit_quote(actor: User, quote: Quote, text: str) -> None:
     """Shorten or tidy a quote. It is redacted again, and needs approving again."""
     quote.text, quote.approved_at, quote.approved_by_id = redact(text), None, None
     audit.record(actor.id, "quote_edited", quote)
-    db.session.commit()
+    db.session.flush()
 
 
 def approve_quote(actor: User, quote: Quote) -> None:
@@ -216,37 +228,51 @@ def approve_quote(actor: User, quote: Quote) -> None:
         raise TrackerError("This quote still contains personal details. Edit it first")
     quote.approved_at, quote.approved_by_id = utcnow(), actor.id
     audit.record(actor.id, "quote_approved", quote)
-    db.session.commit()
+    db.session.flush()
 
 
 def remove_quote(actor: User, quote: Quote) -> None:
     audit.record(actor.id, "quote_removed", quote.you_said, f"quote={quote.id}")
     db.session.delete(quote)
-    db.session.commit()
+    db.session.flush()
 
 
 # Publication
 
 
-def publish(actor: User, you_said: YouSaid) -> None:
-    """Put the statement on the public board and tell the people who contributed, once."""
+def check_publishable(you_said: YouSaid) -> None:
+    """Refuse to publish while a quote is unapproved or still holds personal details."""
     unapproved = [q for q in you_said.quotes if q.approved_at is None]
     if unapproved:
         raise TrackerError(f"Approve or remove every quote before publishing ({len(unapproved)} not approved)")
     if any(redact(q.text) != q.text for q in you_said.quotes):
         raise TrackerError("A quote still contains personal details. Edit it before publishing")
-    if you_said.published_at is None:
-        you_said.published_at = utcnow()
+
+
+def publish_event(you_said: YouSaid) -> str:
+    return f"published:{you_said.id}"
+
+
+def publish(actor: User, you_said: YouSaid) -> bool:
+    """Put the statement on the public board and tell the people who contributed, once.
+
+    Returns False, changing nothing, when it is already published (a double click or a replayed form).
+    """
+    check_publishable(you_said)
+    if you_said.published_at is not None:
+        return False
+    you_said.published_at = utcnow()
     audit.record(actor.id, "you_said_published", you_said)
     tell_contributors(
         you_said,
-        f"published:{you_said.id}",
+        publish_event(you_said),
         f"You said, we did: {you_said.title}",
         f"Thank you for telling us what you think. We have published what we heard:\n\n"
         f"You said: {you_said.title}\n\n{you_said.statement}\n\n"
         + "".join(f"What we are doing: {a.what} ({a.status.label}).\n" for a in you_said.actions),
     )
-    db.session.commit()
+    db.session.flush()
+    return True
 
 
 def delete_you_said(actor: User, you_said: YouSaid) -> None:
@@ -256,13 +282,13 @@ def delete_you_said(actor: User, you_said: YouSaid) -> None:
     audit.record(actor.id, "you_said_deleted", you_said, f"title_length={len(you_said.title)}")
     # Core offer changes its actions made stay in the history; they just lose the link.
     db.session.delete(you_said)
-    db.session.commit()
+    db.session.flush()
 
 
 def unpublish(actor: User, you_said: YouSaid) -> None:
     you_said.published_at = None
     audit.record(actor.id, "you_said_unpublished", you_said)
-    db.session.commit()
+    db.session.flush()
 
 
 # Actions
@@ -280,9 +306,6 @@ class ActionFields:
     completed_on: date | None = None
     evidence_url: str = ""
     component_ids: list[int] = field(default_factory=list)
-    # A new description for one of the components, recorded in the core offer's history.
-    changed_component_id: int | None = None
-    new_description: str = ""
 
 
 def _check_action(programme: Programme, fields: ActionFields) -> list[CoreOfferComponent]:
@@ -297,13 +320,6 @@ def _check_action(programme: Programme, fields: ActionFields) -> list[CoreOfferC
         raise TrackerError("Choose components of this programme's core offer", "component_ids")
     if not fields.component_ids:
         raise TrackerError("Choose at least one part of the core offer this action changes", "component_ids")
-    if fields.changed_component_id is not None:
-        if fields.changed_component_id not in fields.component_ids:
-            raise TrackerError(
-                "The component whose description changes must be one of those chosen", "changed_component"
-            )
-        if not fields.new_description.strip():
-            raise TrackerError("Enter the component's new description", "new_description")
     return [components[i] for i in fields.component_ids]
 
 
@@ -317,23 +333,31 @@ def _apply_action(action: WeDid, fields: ActionFields, components: list[CoreOffe
     action.components, action.updated_at = components, utcnow()
 
 
-def _change_description(actor: User, action: WeDid, fields: ActionFields) -> None:
-    """Record the component's new description in the core offer history, linked back to this action."""
-    component = next(c for c in action.components if c.id == fields.changed_component_id)
-    if fields.new_description == component.description:
-        return
+def change_description(actor: User, action: WeDid, component: CoreOfferComponent, description: str) -> None:
+    """Give a component of the action a new description, kept in the core offer's history and linked to the action.
+
+    The lead starts from the current text and confirms a word-by-word preview first (see the view), so
+    nothing is deleted by retyping. An empty or unchanged description is refused.
+    """
+    if component not in action.components:
+        raise TrackerError("Choose a part of the core offer that this action changes")
+    if not description.strip():
+        raise TrackerError("Enter the new description. A part of the core offer cannot be left empty", "description")
+    if description == component.description:
+        raise TrackerError("This is the description it has now. Change it, or go back", "description")
     component.changes.append(
         CoreOfferChange(
             before=component.description,
-            after=fields.new_description,
+            after=description,
             # The history is public at once; the statement's own words appear there only once it is published.
             reason="Changed in response to what people told us",
             changed_by_id=actor.id,
             we_did=action,
         )
     )
-    component.description, component.updated_at = fields.new_description, utcnow()
+    component.description, component.updated_at = description, utcnow()
     audit.record(actor.id, "component_changed", component, f"we_did={action.id}")
+    db.session.flush()
 
 
 def add_action(actor: User, you_said: YouSaid, fields: ActionFields) -> WeDid:
@@ -345,10 +369,8 @@ def add_action(actor: User, you_said: YouSaid, fields: ActionFields) -> WeDid:
     action.updates.append(first)
     db.session.add(action)
     db.session.flush()
-    if fields.changed_component_id is not None:
-        _change_description(actor, action, fields)
     audit.record(actor.id, "we_did_added", action, f"you_said={you_said.id}")
-    db.session.commit()
+    db.session.flush()
     return action
 
 
@@ -358,8 +380,6 @@ def update_action(actor: User, action: WeDid, fields: ActionFields, note: str) -
     before = action.status
     _apply_action(action, fields, components)
     action.updates.append(ActionUpdate(by_id=actor.id, status=action.status, progress=action.progress, note=note))
-    if fields.changed_component_id is not None:
-        _change_description(actor, action, fields)
     audit.record(actor.id, "we_did_updated", action, f"status={action.status.value}")
     if action.status != before and action.you_said.is_published:
         tell_contributors(
@@ -369,7 +389,7 @@ def update_action(actor: User, action: WeDid, fields: ActionFields, note: str) -
             f"You told us: {action.you_said.title}\n\nWe said we would: {action.what}\n\n"
             f"This is now: {action.status.label}.\n" + (f"\n{note}\n" if note else ""),
         )
-    db.session.commit()
+    db.session.flush()
 
 
 def last_update_at(action: WeDid) -> datetime:
@@ -431,43 +451,56 @@ def unsubscribe(token: str) -> bool:
     else:
         return False
     audit.record(None, "updates_unsubscribed", None, f"{kind}={ident}")
-    db.session.commit()
+    db.session.flush()
     return True
 
 
-def _once(event: str, recipient: str) -> bool:
-    """True the first time this person is told about this event (and records that they were)."""
+def _told(event: str, recipient: str) -> bool:
     seen = select(LoopNotice.id).where(LoopNotice.event == event, LoopNotice.recipient == recipient)
-    if db.session.execute(seen).first() is not None:
-        return False
-    db.session.add(LoopNotice(event=event, recipient=recipient))
-    return True
+    return db.session.execute(seen).first() is not None
+
+
+@dataclass
+class Recipient:
+    key: str  # "contact:<id>" or "user:<id>": who was told, without their address
+    email: str = ""
+    user: User | None = None
+
+
+def recipients(you_said: YouSaid) -> list[Recipient]:
+    """Everyone who contributed to the statement and asked to hear back."""
+    people = contributors(you_said)
+    found: list[Recipient] = []
+    if people.response_ids:
+        query = select(Contact).where(
+            Contact.response_id.in_(people.response_ids), Contact.wants_updates.is_(True), Contact.email != ""
+        )
+        found += [Recipient(f"contact:{c.id}", email=c.email) for c in db.session.execute(query).scalars()]
+    if people.comment_author_ids:
+        query = select(User).where(User.id.in_(people.comment_author_ids), User.notify_updates.is_(True))
+        found += [Recipient(f"user:{u.id}", user=u) for u in db.session.execute(query.order_by(User.id)).scalars()]
+    return found
+
+
+def still_to_tell(you_said: YouSaid, event: str) -> list[Recipient]:
+    """Those of the statement's recipients not yet told about this event."""
+    return [person for person in recipients(you_said) if not _told(event, person.key)]
 
 
 def tell_contributors(you_said: YouSaid, event: str, subject: str, body: str) -> int:
     """Email each person who contributed and asked to hear back, once per event. Each message is
     addressed to one person and says nothing about anyone else. Returns how many were queued."""
-    people = contributors(you_said)
     board = absolute_url("tracker.board", slug=you_said.programme.slug)
-    sent = 0
-    if people.response_ids:
-        query = select(Contact).where(
-            Contact.response_id.in_(people.response_ids), Contact.wants_updates.is_(True), Contact.email != ""
-        )
-        for contact in db.session.execute(query).scalars():
-            if _once(event, f"contact:{contact.id}"):
-                stop = unsubscribe_link("contact", contact.id)
-                notify_address(contact.email, "you_said_update", subject, f"{body}\nSee it all: {board}\n\n"
-                               f"To stop these emails: {stop}\n")  # fmt: skip
-                sent += 1
-    for user_id in sorted(people.comment_author_ids):
-        user = db.session.get(User, user_id)
-        if user is not None and user.notify_updates and _once(event, f"user:{user.id}"):
-            stop = unsubscribe_link("user", user.id)
-            notify(user, "you_said_update", subject, f"{body}\nSee it all: {board}\n\nTo stop these emails: {stop}\n",
-                   about=event)  # fmt: skip
-            sent += 1
-    return sent
+    people = still_to_tell(you_said, event)
+    for person in people:
+        db.session.add(LoopNotice(event=event, recipient=person.key))
+        kind, ident = person.key.split(":")
+        text = f"{body}\nSee it all: {board}\n\nTo stop these emails: {unsubscribe_link(kind, int(ident))}\n"
+        if person.user is not None:
+            notify(person.user, "you_said_update", subject, text, about=event)
+        else:
+            notify_address(person.email, "you_said_update", subject, text)
+    return len(people)
 
 
 # Reach: how many people, through which formats and channels, from which groups

@@ -52,6 +52,7 @@ def _fresh_database(app: Flask) -> None:
         upgrade()
         # The demo includes a finished analysis of the demo survey, run in this process, not the web one.
         load_demo()
+        db.session.commit()
 
 
 @pytest.fixture(scope="session")

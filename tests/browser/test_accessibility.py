@@ -111,6 +111,7 @@ PAGES = [
     ("lead", "/you-said-we-did/statements/{statement}", 200, False),
     ("lead", "/you-said-we-did/statements/{statement}/edit", 200, True),
     ("lead", "/you-said-we-did/statements/{statement}/delete", 200, False),
+    ("lead", "/you-said-we-did/statements/{statement}/publish", 200, False),
     ("lead", "/you-said-we-did/quotes/{quote}", 200, True),
     ("lead", "/you-said-we-did/statements/{statement}/actions/new", 200, True),
     ("lead", "/you-said-we-did/actions/{action}", 200, True),
