@@ -310,7 +310,7 @@ def make_run(app: Flask) -> Callable[[Programme, Survey], tuple[int, int]]:
             run = AnalysisRun(
                 programme_id=programme.id,
                 title="An analysis",
-                question_ids=[survey.questions[0].id],
+                questions=[db.session.get(Question, survey.questions[0].id)],
                 status=RunStatus.RUNNING,
                 heartbeat_at=utcnow(),
             )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,24 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    Table,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
 
 from engage import ROOT, create_app
 from engage.demo import load_demo
@@ -79,3 +98,84 @@ def test_sqlite_default_database_is_created_by_upgrade(tmp_path: Path) -> None:
         upgrade()
         assert "user" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def _row(connection: Any, table: Table, **values: Any) -> int:
+    """Insert a row into a table of an older schema, filling every other required column; returns its id."""
+    for column in table.columns:
+        if column.name in values or column.nullable or column.server_default is not None or column.primary_key:
+            continue
+        kind = column.type
+        if isinstance(kind, Enum) and kind.enums:
+            values[column.name] = kind.enums[0]
+        elif isinstance(kind, JSON):
+            values[column.name] = []
+        elif isinstance(kind, Boolean):
+            values[column.name] = False
+        elif isinstance(kind, DateTime):
+            values[column.name] = datetime(2026, 12, 1, 9, 0)
+        elif isinstance(kind, Date):
+            values[column.name] = date(2026, 12, 1)
+        elif isinstance(kind, Integer | Float | Numeric):
+            values[column.name] = 0
+        elif isinstance(kind, LargeBinary):
+            values[column.name] = b"\0"
+        else:
+            values[column.name] = f"{column.name}-{table.name}"[: getattr(kind, "length", None) or 200]
+    return connection.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+
+
+def test_lists_of_ids_move_to_tables_and_back(bare_app: Flask) -> None:
+    with bare_app.app_context():
+        upgrade(revision="a3c1e7d2b904")
+        old = MetaData()
+        old.reflect(db.engine)
+        t = old.tables
+        with db.engine.begin() as connection:
+            user = _row(connection, t["user"], email="member@example.org")
+            programme = _row(connection, t["programme"], slug="p")
+            survey = _row(connection, t["survey"], programme_id=programme, slug="s", panel_id=999)
+            question = _row(connection, t["question"], survey_id=survey)
+            response = _row(connection, t["response"], survey_id=survey)
+            answer = _row(connection, t["answer"], response_id=response, question_id=question)
+            panel = _row(connection, t["panel"], programme_id=programme)
+            draft = _row(connection, t["draft"], programme_id=programme)
+            first = _row(connection, t["draft_section"], draft_id=draft)
+            comment = _row(connection, t["comment"], section_id=first, author_id=user)
+            second = _row(connection, t["draft_section"], draft_id=draft, version=2, answers_comment_ids=[comment, 404])
+            meeting = _row(connection, t["meeting"], panel_id=panel, attended_user_ids=[user])
+            run = _row(connection, t["analysis_run"], programme_id=programme, question_ids=[question, 404])
+            theme = _row(connection, t["theme"], run_id=run, quote_answer_ids=[answer], quote_comment_ids=[comment])
+        upgrade(revision="c7d1f0a2b3e4")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT run_id, question_id FROM analysis_run_questions")).all() == [
+                (run, question)
+            ], "ids that pointed nowhere are dropped, as the foreign key would have"
+            assert connection.execute(text("SELECT section_id, comment_id FROM draft_section_answers")).all() == [
+                (second, comment)
+            ]
+            assert connection.execute(text("SELECT meeting_id, user_id FROM meeting_attendance")).all() == [
+                (meeting, user)
+            ]
+            quotes = "SELECT theme_id, position, answer_id, comment_id FROM theme_quote ORDER BY position"
+            assert connection.execute(text(quotes)).all() == [(theme, 0, answer, None), (theme, 1, None, comment)]
+            assert connection.execute(text("SELECT panel_id FROM survey")).scalar_one() is None
+        downgrade(revision="a3c1e7d2b904")
+        with db.engine.connect() as connection:
+            lists = {
+                "SELECT question_ids FROM analysis_run": [question],
+                "SELECT answers_comment_ids FROM draft_section WHERE version = 2": [comment],
+                "SELECT attended_user_ids FROM meeting": [user],
+                "SELECT quote_answer_ids FROM theme": [answer],
+                "SELECT quote_comment_ids FROM theme": [comment],
+            }
+            for query, expected in lists.items():
+                value = connection.execute(text(query)).scalar_one()
+                assert (json.loads(value) if isinstance(value, str) else value) == expected, query
+        db.session.remove()
+        downgrade(revision="base")
+        upgrade()
+        _empty_database()
+        if POSTGRES_URL:
+            db.create_all()  # the next test's fixture expects the tables
+        db.session.commit()

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from engage.auth.models import Role, User
 from engage.extensions import db
-from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
+from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment, ThemeQuote
 from engage.notify.models import OutboxMessage
 from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
 from engage.surveys import answering, formats
@@ -60,13 +60,13 @@ def world(
         run = AnalysisRun(
             programme_id=programme.id,
             title="Spring survey themes",
-            question_ids=[live.questions[0].id],
+            questions=[live.questions[0]],
             status=RunStatus.DONE,
             finished_at=utcnow(),
         )
         waiting = Theme(
             label="Waiting for a call back", machine_label="Waiting", size=3, centroid=b"\0" * 16,
-            quote_answer_ids=answer_ids[:2],
+            quotes=ThemeQuote.of(answer_ids[:2], []),
         )  # fmt: skip
         other = Theme(label="Kind staff", machine_label="Kind staff", size=0, centroid=b"\0" * 16)
         run.themes = [waiting, other]
@@ -197,7 +197,7 @@ def test_statements_refuse_other_programmes_themes_and_components(
     other = make_programme(people=(lead,))
     auth.login(lead)
     with app.app_context():
-        foreign_run = AnalysisRun(programme_id=other.id, title="Other", status=RunStatus.DONE, question_ids=[])
+        foreign_run = AnalysisRun(programme_id=other.id, title="Other", status=RunStatus.DONE)
         foreign_run.themes = [Theme(label="Elsewhere", machine_label="x", size=1, centroid=b"\0" * 16)]
         db.session.add(foreign_run)
         db.session.commit()

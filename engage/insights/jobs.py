@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from analysis.embeddings import VERSION as EMBEDDING_VERSION
 from engage.extensions import db
-from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment
+from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment, ThemeQuote
 from engage.insights.services import STOPPED, Source, assigned_keys, scope_sources
 from engage.timeutil import utcnow
 from engage.transaction import after_commit
@@ -242,8 +242,10 @@ def _fit(run: AnalysisRun) -> None:
                 keywords=theme.keywords,
                 size=theme.size,
                 mean_sentiment=float(np.mean([scores[i] for i in members])) if members else 0.0,
-                quote_answer_ids=[sources[i].answer_id for i in theme.quotes if sources[i].answer_id],
-                quote_comment_ids=[sources[i].comment_id for i in theme.quotes if sources[i].comment_id],
+                quotes=ThemeQuote.of(
+                    [sources[i].answer_id for i in theme.quotes if sources[i].answer_id],
+                    [sources[i].comment_id for i in theme.quotes if sources[i].comment_id],
+                ),
                 centroid=np.asarray(centre, dtype=np.float32).tobytes(),
             )
         )
@@ -292,8 +294,10 @@ def _split(run: AnalysisRun, theme_id: int, parts: int) -> None:
                 keywords=found.keywords,
                 size=found.size,
                 mean_sentiment=float(np.mean(scores)) if scores else 0.0,
-                quote_answer_ids=[members[i].answer_id for i in found.quotes if members[i].answer_id],
-                quote_comment_ids=[members[i].comment_id for i in found.quotes if members[i].comment_id],
+                quotes=ThemeQuote.of(
+                    [members[i].answer_id for i in found.quotes if members[i].answer_id],
+                    [members[i].comment_id for i in found.quotes if members[i].comment_id],
+                ),
                 centroid=np.asarray(centre, dtype=np.float32).tobytes(),
             )
         )

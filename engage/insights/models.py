@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, LargeBinary, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ from engage.auth.models import User
 from engage.extensions import db
 from engage.modeltypes import db_enum
 from engage.programmes.models import Programme
-from engage.surveys.models import Answer
+from engage.surveys.models import Answer, Question
 from engage.timeutil import utcnow
 
 SENTIMENT_LABELS = ("negative", "mixed", "neutral", "positive")  # analysis.sentiment.assess labels
@@ -42,14 +42,21 @@ class TextEmbedding(db.Model):
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float16
 
 
+run_questions = Table(
+    "analysis_run_questions",
+    db.metadata,
+    Column("run_id", ForeignKey("analysis_run.id", ondelete="CASCADE"), primary_key=True),
+    Column("question_id", ForeignKey("question.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class AnalysisRun(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     title: Mapped[str] = mapped_column(String(200))
-    # Scope: which survey questions' answers, and which responses.
-    question_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # Scope: which survey questions' answers (analysis_run_questions), and which responses.
     date_from: Mapped[date | None]
     date_to: Mapped[date | None]
     response_format: Mapped[str] = mapped_column(String(20), default="")
@@ -71,9 +78,17 @@ class AnalysisRun(db.Model):
 
     programme: Mapped[Programme] = relationship()
     created_by: Mapped[User | None] = relationship()
+    questions: Mapped[list[Question]] = relationship(secondary=run_questions, order_by="Question.id")
     themes: Mapped[list[Theme]] = relationship(
         back_populates="run", order_by="Theme.position", cascade="all, delete-orphan"
     )
+
+    def __repr__(self) -> str:
+        return f"<AnalysisRun {self.id} {self.status.value if self.status else ''}>"
+
+    @property
+    def question_ids(self) -> list[int]:
+        return [question.id for question in self.questions]
 
 
 class Theme(db.Model):
@@ -86,16 +101,54 @@ class Theme(db.Model):
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     size: Mapped[int] = mapped_column(default=0)
     mean_sentiment: Mapped[float] = mapped_column(default=0.0)
-    # Representative texts, nearest the theme's centre: survey answer ids and panel comment ids.
-    quote_answer_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
-    quote_comment_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
     is_noise: Mapped[bool] = mapped_column(default=False)
     centroid: Mapped[bytes] = mapped_column(LargeBinary)  # float32, unit length
 
     run: Mapped[AnalysisRun] = relationship(back_populates="themes")
+    # Representative texts, nearest the theme's centre.
+    quotes: Mapped[list[ThemeQuote]] = relationship(
+        order_by="ThemeQuote.position", cascade="all, delete-orphan", back_populates="theme"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Theme {self.id} of run {self.run_id}>"
+
+    @property
+    def quote_answer_ids(self) -> list[int]:
+        return [quote.answer_id for quote in self.quotes if quote.answer_id is not None]
+
+    @property
+    def quote_comment_ids(self) -> list[int]:
+        return [quote.comment_id for quote in self.quotes if quote.comment_id is not None]
+
+
+# A row that reads one text points at exactly one of a survey answer and a panel comment.
+ONE_SOURCE = "(answer_id IS NULL) <> (comment_id IS NULL)"
+
+
+class ThemeQuote(db.Model):
+    """One of a theme's representative texts: a survey answer or a panel comment."""
+
+    __table_args__ = (CheckConstraint(ONE_SOURCE, name="one_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+
+    theme: Mapped[Theme] = relationship(back_populates="quotes")
+
+    @classmethod
+    def of(cls, answer_ids: list[int], comment_ids: list[int]) -> list[ThemeQuote]:
+        """Quotes in order: answers first, then comments."""
+        sources = [(i, None) for i in answer_ids] + [(None, i) for i in comment_ids]
+        return [cls(position=n, answer_id=a, comment_id=c) for n, (a, c) in enumerate(sources)]
 
 
 class ThemeAssignment(db.Model):
+    __table_args__ = (CheckConstraint(ONE_SOURCE, name="one_source"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("analysis_run.id", ondelete="CASCADE"), index=True)
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)

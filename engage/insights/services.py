@@ -12,7 +12,7 @@ from engage import audit
 from engage.auth.models import User
 from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.insights.models import SENTIMENT_LABELS, AnalysisRun, RunStatus, Theme, ThemeAssignment
+from engage.insights.models import SENTIMENT_LABELS, AnalysisRun, RunStatus, Theme, ThemeAssignment, ThemeQuote
 from engage.panels.models import Comment, Draft, DraftSection
 from engage.programmes.models import Programme
 from engage.signals import citations
@@ -49,7 +49,9 @@ class Scope:
     include_comments: bool = False
 
 
-SCOPE_FIELDS = tuple(Scope.__dataclass_fields__)
+def _settings(scope: Scope | AnalysisRun) -> dict[str, object]:
+    """The scope's fields other than its questions (those are rows of their own)."""
+    return {name: getattr(scope, name) for name in Scope.__dataclass_fields__ if name != "question_ids"}
 
 
 def text_questions(programme: Programme) -> list[Question]:
@@ -70,14 +72,15 @@ def runs_for(programme: Programme) -> list[AnalysisRun]:
 
 def create_run(actor: User, programme: Programme, title: str, scope: Scope) -> AnalysisRun:
     """Queue a new analysis of the chosen free-text questions."""
-    allowed = {q.id for q in text_questions(programme)}
+    allowed = {q.id: q for q in text_questions(programme)}
     if not scope.question_ids and not scope.include_comments:
         raise InsightError("Select at least one question, or the panel comments, to analyse")
-    if not set(scope.question_ids) <= allowed:
+    if not set(scope.question_ids) <= set(allowed):
         raise InsightError("Select only questions from this programme's surveys")
     if scope.date_from and scope.date_to and scope.date_to < scope.date_from:
         raise InsightError("The end date must be on or after the start date")
-    run = AnalysisRun(programme=programme, created_by_id=actor.id, title=title, **vars(scope))
+    questions = [allowed[i] for i in sorted(set(scope.question_ids))]
+    run = AnalysisRun(programme=programme, created_by_id=actor.id, title=title, questions=questions, **_settings(scope))
     db.session.add(run)
     audit.record(actor.id, "analysis_started", run)
     db.session.flush()
@@ -174,7 +177,8 @@ def restart(actor: User, run: AnalysisRun, *, keep_themes: bool = False) -> Anal
             programme_id=run.programme_id,
             created_by_id=actor.id,
             title=f"{run.title} (run again)"[:200],
-            **{name: getattr(run, name) for name in SCOPE_FIELDS},
+            questions=list(run.questions),
+            **_settings(run),
             seed=run.seed,
         )
         db.session.add(copy)
@@ -253,8 +257,8 @@ def merge(actor: User, theme: Theme, into: Theme) -> None:
         (into.mean_sentiment * into.size + theme.mean_sentiment * theme.size) / total if total else 0.0
     )
     into.size = total
-    into.quote_answer_ids = (into.quote_answer_ids + theme.quote_answer_ids)[:5]
-    into.quote_comment_ids = (into.quote_comment_ids + theme.quote_comment_ids)[:5]
+    answers, comments = into.quote_answer_ids, into.quote_comment_ids
+    into.quotes = ThemeQuote.of((answers + theme.quote_answer_ids)[:5], (comments + theme.quote_comment_ids)[:5])
     audit.record(actor.id, "themes_merged", into, f"from={theme.id}")
     db.session.execute(delete(Theme).where(Theme.id == theme.id))
     db.session.flush()

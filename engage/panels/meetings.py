@@ -55,10 +55,11 @@ def save_meeting(actor: User, panel: Panel, fields: MeetingFields, meeting: Meet
 
 def record_outcome(actor: User, meeting: Meeting, *, attended: list[int], notes: str, actions: str) -> None:
     """Attendance, notes and actions after the meeting."""
-    members = {m.user_id for m in meeting.panel.memberships}
-    if not set(attended) <= members:
+    if not set(attended) <= {m.user_id for m in meeting.panel.memberships}:
         raise PanelError("Attendance can only include the panel's members")
-    meeting.attended_user_ids, meeting.notes, meeting.actions = sorted(attended), notes, actions
+    people = {m.user_id: m.user for m in meeting.panel.memberships}
+    meeting.attended = [people[i] for i in sorted(set(attended))]
+    meeting.notes, meeting.actions = notes, actions
     audit.record(actor.id, "meeting_notes_saved", meeting.panel)
     db.session.flush()
 

@@ -122,6 +122,14 @@ class Draft(db.Model):
         return self.status == DraftStatus.IN_REVIEW and (self.deadline is None or day <= self.deadline)
 
 
+draft_section_answers = Table(
+    "draft_section_answers",
+    db.metadata,
+    Column("section_id", ForeignKey("draft_section.id", ondelete="CASCADE"), primary_key=True),
+    Column("comment_id", ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class DraftSection(db.Model):
     """One section of one version of a draft. Version N+1 sections point back at the section they revise."""
 
@@ -135,12 +143,17 @@ class DraftSection(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")  # Markdown
     component_id: Mapped[int | None] = mapped_column(ForeignKey("core_offer_component.id", ondelete="SET NULL"))
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("draft_section.id", ondelete="SET NULL"))
-    # The comments this version's wording answers (ids of comments on the previous version).
-    answers_comment_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
 
     draft: Mapped[Draft] = relationship(back_populates="sections")
     component: Mapped[CoreOfferComponent | None] = relationship()
     previous: Mapped[DraftSection | None] = relationship(remote_side=[id])
+    # The comments on the previous version that this version's wording answers.
+    answers_comments: Mapped[list[Comment]] = relationship(secondary=draft_section_answers, order_by="Comment.id")
+
+    @property
+    def answers_comment_ids(self) -> list[int]:
+        return [comment.id for comment in self.answers_comments]
+
     comments: Mapped[list[Comment]] = relationship(
         back_populates="section", order_by="Comment.created_at", cascade="all, delete-orphan"
     )
@@ -212,6 +225,12 @@ class Application(db.Model):
     panel: Mapped[Panel] = relationship()
 
 
+meeting_attendance = Table(
+    "meeting_attendance",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
 meeting_papers = Table(
     "meeting_papers",
     db.metadata,
@@ -236,12 +255,16 @@ class Meeting(db.Model):
     online_link: Mapped[str] = mapped_column(String(500), default="")
     agenda: Mapped[str] = mapped_column(Text, default="")  # Markdown
     adjustments: Mapped[list[str]] = mapped_column(JSON, default=list)  # ADJUSTMENTS keys
-    attended_user_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")  # Markdown
     actions: Mapped[str] = mapped_column(Text, default="")  # Markdown
 
     panel: Mapped[Panel] = relationship()
     papers: Mapped[list[Draft]] = relationship(secondary=meeting_papers)
+    attended: Mapped[list[User]] = relationship(secondary=meeting_attendance, order_by="User.id")
+
+    @property
+    def attended_user_ids(self) -> list[int]:
+        return [user.id for user in self.attended]
 
 
 class InvolvementRecord(db.Model):

@@ -275,9 +275,9 @@ def publish_next_version(lead: User, draft: Draft, revisions: list[Revision]) ->
     current = {s.id: s for s in draft.current_sections}
     if {r.section_id for r in revisions} != set(current):
         raise PanelError("Give the new wording of every section")
-    commented = {c.id for c in live_comments(draft)}
+    commented = {c.id: c for c in live_comments(draft)}
     for revision in revisions:
-        if not set(revision.answers) <= commented:
+        if not set(revision.answers) <= commented.keys():
             raise PanelError("Cite only comments made on this version")
     draft.version += 1
     for position, revision in enumerate(revisions, start=1):
@@ -291,7 +291,7 @@ def publish_next_version(lead: User, draft: Draft, revisions: list[Revision]) ->
                 body=revision.body,
                 component_id=old.component_id,
                 previous_id=old.id,
-                answers_comment_ids=sorted(revision.answers),
+                answers_comments=[commented[i] for i in sorted(set(revision.answers))],
             )
         )
     audit.record(lead.id, "draft_version_published", draft, f"version={draft.version}")

@@ -106,7 +106,7 @@ class Survey(db.Model):
     closes_at: Mapped[datetime | None]
     # "public", or "panel" with panel_id naming the panel whose members may answer.
     audience: Mapped[str] = mapped_column(String(20), default="public")
-    panel_id: Mapped[int | None]
+    panel_id: Mapped[int | None] = mapped_column(ForeignKey("panel.id", ondelete="SET NULL"))
     # Days an unsubmitted response is kept for its respondent to come back to.
     resume_days: Mapped[int] = mapped_column(default=7)
     easy_read_introduction: Mapped[str] = mapped_column(Text, default="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
@@ -21,7 +21,8 @@ you_said_themes = Table(
     "you_said_themes",
     db.metadata,
     Column("you_said_id", ForeignKey("you_said.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
+    # No cascade: a theme that a statement cites cannot be deleted (runs that are cited are never rewritten).
+    Column("theme_id", ForeignKey("theme.id"), primary_key=True),
 )
 you_said_comments = Table(
     "you_said_comments",
@@ -84,6 +85,9 @@ class YouSaid(db.Model):
 
 class Quote(db.Model):
     """A redacted quote from an answer (a BSL answer's interpretation) or a panel comment, shown once approved."""
+
+    # From at most one source: none once its source has been erased (the quote's own text stays).
+    __table_args__ = (CheckConstraint("answer_id IS NULL OR comment_id IS NULL", name="one_source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     you_said_id: Mapped[int] = mapped_column(ForeignKey("you_said.id", ondelete="CASCADE"), index=True)
