@@ -14,10 +14,11 @@ run: setup
 	$(BIN)/flask --app wsgi demo
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
-## The whole suite: lint, unit and integration tests, then real-browser accessibility tests
+## The whole suite: lint, the import contracts, unit and integration tests, then real-browser accessibility tests
 test: setup system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -m "not browser" -q
 	$(BIN)/pytest -m browser -q
 

@@ -86,6 +86,10 @@ def _english(text: str) -> bool:
     return len(words) < 4 or any(w in ENGLISH_STOP_WORDS for w in words)
 
 
+# Every label assess() gives, from the most negative.
+LABELS = ("negative", "mixed", "neutral", "positive")
+
+
 def assess(text: str) -> Assessment:
     """Score, label and clause scores for one text; never raises."""
     cleaned = _clean(text)

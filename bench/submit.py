@@ -4,7 +4,10 @@
     python bench/submit.py --db postgres --respondents 50   # uses DATABASE_URL or the local test database
 
 Each respondent answers every page of the demo survey with its own cookies and CSRF tokens, then
-submits; a share of them double-submit (two POSTs at the same moment). The last line printed is JSON.
+submits; a share of them double-submit (two POSTs at the same moment). Then, for a ceiling, a bare Flask
+page (bench/bare.py) is served by gunicorn with the same settings and requested by the same number of
+clients, as often each as a respondent requested pages; Engage's pages per second are reported as a share
+of that. The last line printed is JSON.
 """
 
 from __future__ import annotations
@@ -146,6 +149,53 @@ def count_stored(env: dict[str, str], slug: str) -> list[str]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def serve(app: str, args: argparse.Namespace, env: dict[str, str], extra: list[str]) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn with the benchmark's settings and wait until it answers."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--threads", str(args.threads),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *extra, app],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/", timeout=1).close()
+            break
+        except urllib.error.HTTPError:
+            break  # it answered
+        except OSError:
+            time.sleep(0.2)
+    return server, base
+
+
+def bare_limit(args: argparse.Namespace, env: dict[str, str], per_client: int) -> float:
+    """Pages per second of a bare Flask page, same gunicorn settings, same clients, same number of requests."""
+    server, base = serve("bare:app", args, env, ["--pythonpath", str(ROOT / "bench")])
+    try:
+        timings: list[float] = []
+        client = Respondent(base, timings, [])
+        for _ in range(20):  # warm-up, untimed
+            client.request("/")
+        timings.clear()
+
+        def run() -> None:
+            respondent = Respondent(base, timings, [])
+            for _ in range(per_client):
+                respondent.request("/")
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=run) for _ in range(args.respondents)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return len(timings) / (time.perf_counter() - started)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
@@ -154,6 +204,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--think-ms", type=int, default=0, help="pause per page, as a person reading (0: none)")
     parser.add_argument("--double-share", type=float, default=0.2, help="share of respondents who double-submit")
+    parser.add_argument(
+        "--no-bare", dest="bare", action="store_false", help="skip measuring a bare Flask page as the ceiling"
+    )
     args = parser.parse_args()
 
     from engage.surveys.demo import SLUG
@@ -167,20 +220,8 @@ def main() -> None:
         env["ENGAGE_SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{workdir / 'bench.sqlite'}"
     prepare(env)
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--threads", str(args.threads),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    server, base = serve("wsgi:app", args, env, [])
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
         # Warm-up, untimed: each worker compiles its templates and opens its database connections once.
         warm_errors: list[str] = []
         for i in range(2 * args.workers):
@@ -210,6 +251,8 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
+    pages_per_s = len(timings) / elapsed
+    bare = bare_limit(args, env, max(1, round(len(timings) / args.respondents))) if args.bare else None
     stored = [ref for ref in count_stored(env, SLUG) if ref not in baseline]
     confirmed = [r for r in references if r]
     shutil.rmtree(workdir, ignore_errors=True)
@@ -225,7 +268,9 @@ def main() -> None:
         "errors_5xx": sum(1 for e in errors if e[:1] == "5"),
         "p50_ms": round(1000 * statistics.median(ordered), 1),
         "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
-        "pages_per_s": round(len(timings) / elapsed, 1),
+        "pages_per_s": round(pages_per_s, 1),
+        "bare_pages_per_s": round(bare, 1) if bare else None,
+        "share_of_bare": round(pages_per_s / bare, 3) if bare else None,
     }
     for error in errors[:10]:
         print("error:", error, file=sys.stderr)

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from engage import create_app
 from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, Theme
-from engage.notify.services import notify_address
+from engage.notify.services import Email, notify_address
 from engage.panels.models import (
     Application,
     Comment,
@@ -294,7 +294,9 @@ def make_message(app: Flask) -> Callable[[], int]:
 
     def make() -> int:
         with app.app_context():
-            message = notify_address("someone@example.com", "resume_link", "Your saved answers", "Carry on here.")
+            message = notify_address(
+                "someone@example.com", "resume_link", Email("Your saved answers", "Carry on here.")
+            )
             db.session.commit()
             return message.id
 
@@ -355,3 +357,35 @@ def make_review(app: Flask) -> Callable[..., dict[str, int]]:
             }
 
     return make
+
+
+class QueryCounter:
+    """Counts the SQL statements the app sends while it is active."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app, self.count = app, 0
+
+    def _count(self, *args: Any) -> None:
+        del args
+        self.count += 1
+
+    def __enter__(self) -> QueryCounter:
+        with self.app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[Callable[[], Any]], int]:
+    """How many SQL statements a call (usually a page request) makes."""
+
+    def count(call: Callable[[], Any]) -> int:
+        with QueryCounter(app) as counter:
+            call()
+        return counter.count
+
+    return count

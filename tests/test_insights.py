@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -18,10 +19,10 @@ from sqlalchemy import func, select
 from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.insights import jobs, services
-from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment
+from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment, ThemeQuote
 from engage.programmes.models import Programme
 from engage.surveys import answering
-from engage.surveys.models import Survey
+from engage.surveys.models import Answer, Survey
 from engage.timeutil import utcnow
 from engage.tracker.models import Quote
 from tests.conftest import Auth, feedback
@@ -168,7 +169,11 @@ def test_lead_renames_merges_and_marks_noise(app: Flask, client: FlaskClient, se
     client.post(
         f"/insights/themes/{first_id}", data={"label": "Waiting for help", "summary": "People waited too long."}
     )
-    client.post(f"/insights/themes/{second_id}/merge", data={"into": str(first_id)})
+    preview = client.post(f"/insights/themes/{second_id}/merge", data={"into": str(first_id)})
+    assert "This cannot be undone" in preview.get_data(as_text=True), "a merge is previewed before it happens"
+    with app.app_context():
+        assert db.session.get(Theme, second_id) is not None, "the preview changes nothing"
+    client.post(f"/insights/themes/{second_id}/merge", data={"into": str(first_id), "confirm": "yes"})
     client.post(f"/insights/themes/{first_id}/noise", data={"noise": "1"})
     with app.app_context():
         merged = db.session.get(Theme, first_id)
@@ -347,7 +352,8 @@ def test_a_statements_evidence_outlives_re_runs_and_merges(app: Flask, client: F
     _wait(app, new_id)
     with app.app_context():
         new_themes = db.session.execute(select(Theme.id).where(Theme.run_id == new_id)).scalars().all()
-    merged = client.post(f"/insights/themes/{new_themes[1]}/merge", data={"into": str(new_themes[0])})
+    merge = {"into": str(new_themes[0]), "confirm": "yes"}
+    merged = client.post(f"/insights/themes/{new_themes[1]}/merge", data=merge)
     assert merged.status_code == 302, "the new run's themes are the lead's to reshape"
 
     with app.app_context():
@@ -395,3 +401,45 @@ def test_a_job_killed_mid_run_is_marked_failed_within_the_stall_time(
     assert "stopped unexpectedly" in page
     with app.app_context():
         assert db.session.get(AnalysisRun, run_id).status == RunStatus.FAILED
+
+
+def test_theme_and_run_pages_run_as_many_queries_for_50_texts_as_for_1(
+    app: Flask,
+    client: FlaskClient,
+    setup: dict,
+    make_run: Callable[[Programme, Survey], tuple[int, int]],
+    count_queries: Callable[[Callable[[], Any]], int],
+) -> None:
+    run_id, theme_id = make_run(setup["programme"], setup["survey"])
+
+    def assign(answers: slice) -> None:
+        with app.app_context():
+            run = db.session.get(AnalysisRun, run_id)
+            run.status = RunStatus.DONE
+            ids = db.session.execute(select(Answer.id).order_by(Answer.id)).scalars().all()[answers]
+            for answer_id in ids:
+                db.session.add(ThemeAssignment(run_id=run_id, theme_id=theme_id, answer_id=answer_id))
+            theme = db.session.get(Theme, theme_id)
+            theme.size += len(ids)
+            theme.quotes = ThemeQuote.of(ids[:5] if not theme.quotes else theme.quote_answer_ids, [])
+            db.session.commit()
+
+    pages = [f"/insights/themes/{theme_id}", f"/insights/runs/{run_id}", f"/insights/{setup['programme'].slug}"]
+    assign(slice(0, 1))
+    one = {url: count_queries(lambda url=url: client.get(url)) for url in pages}
+    assign(slice(1, 50))
+    fifty = {url: count_queries(lambda url=url: client.get(url)) for url in pages}
+    assert fifty == one
+
+
+def test_the_run_page_counts_answers_that_arrived_after_the_run(
+    app: Flask, client: FlaskClient, setup: dict, make_run: Callable[[Programme, Survey], tuple[int, int]]
+) -> None:
+    run_id, theme_id = make_run(setup["programme"], setup["survey"])
+    with app.app_context():
+        db.session.get(AnalysisRun, run_id).status = RunStatus.DONE
+        ids = db.session.execute(select(Answer.id).order_by(Answer.id)).scalars().all()
+        for answer_id in ids[:-3]:
+            db.session.add(ThemeAssignment(run_id=run_id, theme_id=theme_id, answer_id=answer_id))
+        db.session.commit()
+    assert "3 answers arrived after this analysis" in client.get(f"/insights/runs/{run_id}").get_data(as_text=True)

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -303,3 +304,25 @@ def test_hostile_text_survives_export_import_export(
     second = client.get(f"/surveys/manage/{other.id}/export.csv").get_data()
     heading = q1.prompt
     assert sorted(_answer_column(second, heading)) == sorted(_answer_column(first, heading))
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/surveys/manage/{survey}/results",
+        "/surveys/manage/{survey}/results/{question}",
+        "/surveys/manage/{survey}/export.csv",
+        "/surveys/manage/{survey}",
+    ],
+)
+def test_results_pages_run_as_many_queries_for_50_responses_as_for_1(
+    app: Flask, client: FlaskClient, survey: Survey, count_queries: Callable[[Callable[[], Any]], int], page: str
+) -> None:
+    url = page.format(survey=survey.id, question=survey.questions[0].id)
+    submit(app, survey, "The first answer", "Good")
+    one = count_queries(lambda: client.get(url))
+    for n in range(49):
+        submit(app, survey, f"Answer {n}", "Poor")
+    fifty = count_queries(lambda: client.get(url))
+    assert client.get(url).status_code == 200
+    assert fifty == one, f"{url}: {one} queries for 1 response, {fifty} for 50"

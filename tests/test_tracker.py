@@ -23,7 +23,7 @@ from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Progra
 from engage.surveys import answering, formats
 from engage.surveys.models import Answer, Contact, Format, Survey
 from engage.timeutil import utcnow
-from engage.tracker.models import ActionUpdate, Quote, WeDid, YouSaid
+from engage.tracker.models import ActionStatus, ActionUpdate, Quote, WeDid, YouSaid
 from tests.conftest import PNG, WEBM, Auth
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -449,3 +449,47 @@ def test_a_picture_without_alt_text_saves_nothing_and_keeps_the_old_picture(
     with app.app_context():
         you_said = db.session.get(YouSaid, statement_id)
         assert you_said.easy_read_image.stored_name == original[0] and you_said.easy_read_image_alt == "A phone"
+
+
+def _publish_many(app: Flask, world: dict[str, Any], n: int) -> None:
+    """n published statements, each citing the theme and a panel-free answer, with a quote and an action."""
+    with app.app_context():
+        programme = db.session.get(Programme, world["programme"].id)
+        theme = db.session.get(Theme, world["theme"])
+        for k in range(n):
+            you_said = YouSaid(programme=programme, title=f"Statement {k}", statement="People said this.")
+            you_said.themes = [theme]
+            you_said.quotes = [Quote(text=f"Quote {k}", approved_at=utcnow(), answer_id=world["answers"][0])]
+            action = WeDid(
+                what=f"Action {k}",
+                owner="Access team",
+                components=programme.components[:2],
+                status=ActionStatus.PLANNED,
+            )
+            action.updates = [ActionUpdate(status=action.status, progress=0, note="Added")]
+            you_said.actions = [action]
+            you_said.published_at = utcnow()
+            db.session.add(you_said)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("page", ["/programmes/{slug}/you-said-we-did", "/programmes/{slug}/you-said-we-did/easy-read",
+                                  "/programmes/{slug}/you-said-we-did.json", "/programmes/{slug}/you-said-we-did.atom",
+                                  "/you-said-we-did/{slug}", "/you-said-we-did/{slug}/report"])  # fmt: skip
+def test_pages_run_as_many_queries_for_50_statements_as_for_1(
+    app: Flask,
+    client: FlaskClient,
+    auth: Auth,
+    lead: User,
+    world: dict[str, Any],
+    count_queries: Callable[[Callable[[], Any]], int],
+    page: str,
+) -> None:
+    auth.login(lead)
+    url = page.format(slug=world["programme"].slug)
+    _publish_many(app, world, 1)
+    one = count_queries(lambda: client.get(url))
+    _publish_many(app, world, 49)
+    fifty = count_queries(lambda: client.get(url))
+    assert client.get(url).status_code == 200
+    assert fifty == one, f"{url}: {one} queries for 1 statement, {fifty} for 50"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
 from engage.forms import NOT_OFFERED, MultiCheckboxField, max_length, options, required, strip
@@ -47,3 +47,4 @@ class RenameForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     into = SelectField("Merge this theme into", coerce=int, invalid_choice_message=NOT_OFFERED)
+    confirm = HiddenField()  # "yes" once the lead has seen what the merge will do

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 if TYPE_CHECKING:
     from engage.panels.models import Comment
 
+from analysis.sentiment import LABELS
 from engage.auth.models import User
 from engage.extensions import db
 from engage.modeltypes import db_enum
@@ -19,7 +20,7 @@ from engage.programmes.models import Programme
 from engage.surveys.models import Answer, Question
 from engage.timeutil import utcnow
 
-SENTIMENT_LABELS = ("negative", "mixed", "neutral", "positive")  # analysis.sentiment.assess labels
+SENTIMENT_LABELS = LABELS
 
 
 class RunStatus(enum.StrEnum):

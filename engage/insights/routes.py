@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
@@ -157,27 +155,6 @@ def export(run_id: int, kind: str) -> HttpResponse:
     return results.download(rows, kind, f"themes-{run.id}", "Themes")
 
 
-def _breakdowns(theme: Theme) -> list[tuple[str, list[tuple[str, int]]]]:
-    """How the theme's texts divide by survey, question, format, channel and equality group."""
-    assignments = list(db.session.execute(services.assignments_query(theme)).scalars())
-    answers = [a.answer for a in assignments if a.answer is not None]
-    by_source = Counter("Survey answer" if a.answer is not None else "Panel comment" for a in assignments)
-    by_survey = Counter(a.question.survey.title for a in answers)
-    by_question = Counter(a.question.prompt for a in answers)
-    by_format = Counter(f.value.replace("_", " ") for a in answers for f in a.response.format_list)
-    by_channel = Counter(a.response.channel.value for a in answers)
-    groups: Counter[str] = Counter()
-    for answer in answers:
-        for other in answer.response.answers:
-            if other.question.equality_key and other.choices:
-                groups[f"{other.question.equality_key.replace('_', ' ')}: {other.choices[0]}"] += 1
-    sections = [("Source", by_source), ("Survey", by_survey), ("Question", by_question), ("Format", by_format)]
-    sections.append(("Channel", by_channel))
-    if groups:
-        sections.append(("Equality group", groups))
-    return [(name, counter.most_common()) for name, counter in sections]
-
-
 @bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
 def theme_page(theme_id: int) -> str | HttpResponse:
     """A theme: its quotes (redacted), breakdowns and every text, with rename, merge and noise."""
@@ -202,7 +179,7 @@ def theme_page(theme_id: int) -> str | HttpResponse:
         merge_form=merge_form,
         quotes=quotes,
         page=page,
-        breakdowns=_breakdowns(theme),
+        breakdowns=services.breakdowns(theme),
         redact=redact,
         sentiment=services.sentiment_counts(theme.run).get(theme.id, {}),
         wanted=wanted,
@@ -255,13 +232,15 @@ def merge(theme_id: int) -> str | HttpResponse:
     form = MergeForm()
     form.into.choices = options((t.id, t.label) for t in theme.run.themes if t.id != theme.id)
     if form.validate_on_submit():
-        into = db.session.get(Theme, form.into.data)
         try:
+            into = services.check_merge(theme, db.session.get(Theme, form.into.data))
+            if form.confirm.data != "yes":  # first show what the merge will do, and ask
+                return render_template("insights/merge.html", theme=theme, into=into, form=form)
             services.merge(current_user, theme, into)
         except EngageError as error:
             refuse(error)
             return redirect(url_for("insights.theme_page", theme_id=theme.id))
-        flash("Themes merged.")
+        flash(f"Themes merged into “{into.label}”.")
         return redirect(url_for("insights.theme_page", theme_id=into.id))
     flash("Choose a theme to merge into.")
     return redirect(url_for("insights.theme_page", theme_id=theme.id))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import smtplib
+from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
@@ -39,19 +41,36 @@ def already_sent(user: User, kind: str, about: str) -> bool:
     return db.session.execute(query).first() is not None
 
 
-def notify(user: User, kind: str, subject: str, body: str, about: str = "") -> OutboxMessage | None:
+@dataclass(frozen=True)
+class Email:
+    subject: str
+    body: str
+
+
+def compose(template: str, **context: Any) -> Email:
+    """An email from templates/emails/<template>.txt: the template sets `subject`; the rest is the body.
+
+    Plain text: Flask does not HTML-escape .txt templates, and an email body is not HTML.
+    """
+    module = current_app.jinja_env.get_template(f"emails/{template}.txt").make_module(context)
+    return Email(str(module.subject), str(module).strip() + "\n")
+
+
+def notify(user: User, kind: str, email: Email, about: str = "") -> OutboxMessage | None:
     """Queue a message to a user if they want this kind; the caller commits. Returns it, or None if skipped."""
     flag = PREFERENCES.get(kind)
     if flag and not getattr(user, flag):
         return None
-    message = OutboxMessage(user_id=user.id, to_email=user.email, kind=kind, about=about, subject=subject, body=body)
+    message = OutboxMessage(
+        user_id=user.id, to_email=user.email, kind=kind, about=about, subject=email.subject, body=email.body
+    )
     db.session.add(message)
     return message
 
 
-def notify_address(email: str, kind: str, subject: str, body: str) -> OutboxMessage:
+def notify_address(address: str, kind: str, email: Email) -> OutboxMessage:
     """Queue a message to an address that has no account (for example a resume link); the caller commits."""
-    message = OutboxMessage(to_email=email, kind=kind, subject=subject, body=body)
+    message = OutboxMessage(to_email=address, kind=kind, subject=email.subject, body=email.body)
     db.session.add(message)
     return message
 

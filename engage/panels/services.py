@@ -14,7 +14,7 @@ from engage.auth.models import Role, User
 from engage.auth.permissions import can_manage
 from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.notify.services import already_sent, notify
+from engage.notify.services import already_sent, compose, notify
 from engage.panels.models import (
     Comment,
     CommentDecision,
@@ -162,16 +162,9 @@ def send_for_review(actor: User, draft: Draft, panel_ids: list[int]) -> None:
     draft.panels = panels
     draft.status = DraftStatus.IN_REVIEW
     audit.record(actor.id, "draft_sent", draft, "panels=" + ",".join(str(p.id) for p in panels))
-    deadline = f" Comments close at the end of {draft.deadline:%-d %B %Y}." if draft.deadline else ""
     for user in {m.user for p in panels for m in p.memberships if m.left_on is None}:
-        notify(
-            user,
-            "draft_for_review",
-            f"For your review: {draft.title}",
-            f"Hello {user.name},\n\nVersion {draft.version} of “{draft.title}” is ready for your comments."
-            f"{deadline}\n\nSign in to Engage and open Your panels to read it.",
-            about=f"draft:{draft.id}:v{draft.version}",
-        )
+        email = compose("draft_for_review", user=user, draft=draft)
+        notify(user, "draft_for_review", email, about=f"draft:{draft.id}:v{draft.version}")
     db.session.flush()
 
 
@@ -225,16 +218,8 @@ def decide(lead: User, comment: Comment, outcome: Outcome, reason: str) -> Comme
         db.session.add(decision)
     decision.outcome, decision.reason, decision.decided_by_id, decision.decided_at = outcome, reason, lead.id, utcnow()
     audit.record(lead.id, "comment_decided", comment, f"outcome={outcome.value}")
-    draft = comment.section.draft
-    because = f" Why: {reason}" if reason else ""
-    notify(
-        comment.author,
-        "comment_decision",
-        f"A decision on your comment: {draft.title}",
-        f"Hello {comment.author.name},\n\nYour comment on “{comment.section.heading}” was "
-        f"{outcome.label.lower()}.{because}\n\nSee what happened to all your comments under Your panels in Engage.",
-        about=f"comment:{comment.id}:{outcome.value}",
-    )
+    email = compose("comment_decision", comment=comment, outcome=outcome, reason=reason)
+    notify(comment.author, "comment_decision", email, about=f"comment:{comment.id}:{outcome.value}")
     db.session.flush()
     return decision
 
@@ -310,13 +295,8 @@ def send_reminders(days_before: int = 2) -> int:
         for user in {m.user for p in draft.panels for m in p.memberships if m.left_on is None}:
             if already_sent(user, "deadline_reminder", about):
                 continue
-            message = notify(
-                user,
-                "deadline_reminder",
-                f"Comments close soon: {draft.title}",
-                f"Hello {user.name},\n\nComments on “{draft.title}” close at the end of {draft.deadline:%-d %B %Y}.",
-                about=about,
-            )
+            email = compose("deadline_reminder", user=user, draft=draft)
+            message = notify(user, "deadline_reminder", email, about=about)
             sent += message is not None
     db.session.flush()
     return sent

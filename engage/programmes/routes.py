@@ -13,8 +13,7 @@ from engage.forms import show_error
 from engage.programmes import bp, services
 from engage.programmes.forms import ComponentForm
 from engage.programmes.models import CoreOfferComponent, Programme
-from engage.surveys.building import surveys_for
-from engage.surveys.models import SurveyStatus
+from engage.signals import programme_surveys
 
 
 def _managed_programme(slug: str) -> Programme:
@@ -42,7 +41,7 @@ def show(slug: str) -> str:
     """A programme's public page with its current core offer."""
     programme = services.programme_or_404(slug)
     manager = can_manage(current_user, programme)
-    surveys = [s for s in surveys_for(programme) if manager or s.status != SurveyStatus.DRAFT]
+    surveys = [s for _, found in programme_surveys.send(None, programme=programme, manager=manager) for s in found]
     return render_template("programmes/show.html", programme=programme, can_manage=manager, surveys=surveys)
 
 

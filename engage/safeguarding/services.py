@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 
-from analysis.safeguarding import Screening
+from analysis.safeguarding import Screening, screen
 from engage import audit
 from engage.auth.models import User
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.safeguarding.models import FlagStatus, Outcome, SafeguardingFlag
+from engage.signals import answer_interpreted, response_submitted
 from engage.surveys.models import Answer, Response
 
 
@@ -28,6 +29,29 @@ def raise_flag(response: Response, answer: Answer, result: Screening) -> Safegua
     db.session.add(flag)
     audit.record(None, "safeguarding_flag_raised", flag, f"categories={flag.categories}")
     return flag
+
+
+def screen_answers(response: Response, only: Answer | None = None) -> None:
+    """Raise a flag for each free-text answer (or just `only`) the screen thinks may disclose risk."""
+    for answer in [only] if only is not None else response.answers:
+        if answer.question.kind.is_text and answer.text:
+            result = screen(answer.text)
+            if result.flagged:
+                raise_flag(response, answer, result)
+
+
+@response_submitted.connect
+def _screen_response(sender: object, response: Response) -> None:
+    del sender
+    screen_answers(response)
+
+
+@answer_interpreted.connect
+def _screen_interpretation(sender: object, answer: Answer) -> None:
+    """An interpretation is screened like a typed answer; a flag already raised is not repeated."""
+    del sender
+    if db.session.execute(select(SafeguardingFlag.id).where(SafeguardingFlag.answer_id == answer.id)).first() is None:
+        screen_answers(answer.response, only=answer)
 
 
 def queue_query(status: FlagStatus | None) -> Select[tuple[SafeguardingFlag]]:

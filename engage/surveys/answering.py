@@ -11,10 +11,10 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select, update
 
-from analysis.safeguarding import screen
 from engage.extensions import db
 from engage.media.models import MediaFile
 from engage.media.storage import discard
+from engage.signals import response_submitted
 from engage.surveys.models import (
     Answer,
     Contact,
@@ -186,19 +186,15 @@ def issue_resume_code(response: Response) -> str:
 
 def email_resume_link(response: Response, code: str, email: str, link: str) -> bool:
     """Email the resume link, if the code is this draft's current one. The address is not kept with the answers."""
-    from engage.notify.services import notify_address
+    from engage.notify.services import compose, notify_address
 
     cleaned = "".join(ch for ch in code.upper() if ch in CODE_ALPHABET)
     if response.resume_code_hash is None or _digest(cleaned) != response.resume_code_hash:
         return False
-    notify_address(
-        email,
-        "resume_link",
-        f"Your saved answers: {response.survey.title}",
-        f"You saved your answers to “{response.survey.title}”.\n\nTo carry on, open {link}\n"
-        f"or go to the survey and enter the code {format_code(cleaned)}.\n\n"
-        f"Your unfinished answers are deleted after {response.expires_at:%-d %B %Y}.",
+    message = compose(
+        "resume_link", survey=response.survey, link=link, code=format_code(cleaned), expires_at=response.expires_at
     )
+    notify_address(email, "resume_link", message)
     db.session.flush()
     return True
 
@@ -299,15 +295,4 @@ def finish_submission(response: Response, visible: set[int]) -> None:
         if answer.question_id not in visible or answer.is_empty:
             response.answers.remove(answer)
     db.session.flush()
-    screen_answers(response)
-
-
-def screen_answers(response: Response, only: Answer | None = None) -> None:
-    """Raise a safeguarding flag for each free-text answer (or just `only`) the screen thinks may disclose risk."""
-    from engage.safeguarding.services import raise_flag  # safeguarding's models import this package's
-
-    for answer in [only] if only is not None else response.answers:
-        if answer.question.kind.is_text and answer.text:
-            result = screen(answer.text)
-            if result.flagged:
-                raise_flag(response, answer, result)
+    response_submitted.send(None, response=response)

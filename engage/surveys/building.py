@@ -15,6 +15,7 @@ from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.programmes.models import Programme
 from engage.programmes.services import slugify
+from engage.signals import programme_surveys
 from engage.surveys.equality import EQUALITY_SET
 from engage.surveys.formats import copy_bsl, discard_unused
 from engage.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
@@ -75,6 +76,13 @@ def _apply(survey: Survey, fields: SurveyFields) -> None:
 def surveys_for(programme: Programme) -> list[Survey]:
     query = select(Survey).where(Survey.programme_id == programme.id).order_by(Survey.created_at.desc())
     return list(db.session.execute(query).scalars())
+
+
+@programme_surveys.connect
+def _listed_on_programme_page(sender: object, programme: Programme, manager: bool) -> list[Survey]:
+    """The surveys a programme's page lists: drafts only for the people who run it."""
+    del sender
+    return [s for s in surveys_for(programme) if manager or s.status != SurveyStatus.DRAFT]
 
 
 def submitted_count(survey: Survey) -> int:

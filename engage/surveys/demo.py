@@ -12,7 +12,8 @@ from sqlalchemy import select
 from engage.auth.models import User
 from engage.extensions import db
 from engage.programmes.models import Programme
-from engage.surveys.answering import new_reference, screen_answers
+from engage.signals import response_submitted
+from engage.surveys.answering import new_reference
 from engage.surveys.building import add_equality_set
 from engage.surveys.demo_formats import add_formats, arrival, as_bsl_answer, awaiting_bsl_answer
 from engage.surveys.models import (
@@ -164,7 +165,7 @@ def _add_responses(survey: Survey, rows: list[dict[str, str]]) -> None:
             as_bsl_answer(response, comment, survey.programme_id)
         db.session.add(response)
         db.session.flush()
-        screen_answers(response)
+        response_submitted.send(None, response=response)
     for n in range(2):  # BSL answers still waiting for an interpreter
         response = _demo_response(survey, 3 + 17 * n, "demo: BSL placeholder video, not yet interpreted")
         response.answers = [awaiting_bsl_answer(better, survey.programme_id)]

@@ -17,11 +17,11 @@ from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.media.models import MediaFile, MediaKind
 from engage.media.storage import UploadError, discard, store
+from engage.signals import answer_interpreted
 from engage.surveys.answering import (
     SurveyClosedError,
     finish_submission,
     new_reference,
-    screen_answers,
     visible_questions,
 )
 from engage.surveys.models import (
@@ -233,11 +233,7 @@ def interpret(actor: User, answer: Answer, text: str, interpreter: str) -> None:
     answer.text, answer.interpreted_by, answer.interpreted_at = text, interpreter, utcnow()
     audit.record(actor.id, "bsl_answer_interpreted", answer, f"response={answer.response_id}")
     db.session.flush()
-    # The interpretation is screened like any typed answer (a flag already raised is not repeated).
-    from engage.safeguarding.models import SafeguardingFlag
-
-    if db.session.execute(select(SafeguardingFlag.id).where(SafeguardingFlag.answer_id == answer.id)).first() is None:
-        screen_answers(answer.response, only=answer)
+    answer_interpreted.send(None, answer=answer)  # screened like any typed answer
     db.session.flush()
 
 

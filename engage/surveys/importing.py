@@ -17,7 +17,8 @@ from engage import audit
 from engage.auth.models import User
 from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.surveys.answering import new_reference, screen_answers
+from engage.signals import response_submitted
+from engage.surveys.answering import new_reference
 from engage.surveys.models import Answer, Channel, Question, QuestionKind, Response, ResponseStatus, Survey
 from engage.timeutil import utcnow
 
@@ -238,7 +239,7 @@ def import_rows(actor: User, survey: Survey, table: Table, mapping: dict[int, in
                 response.answers.append(Answer(question=question, choices=_choices(question, cell) or []))
         db.session.add(response)
         db.session.flush()
-        screen_answers(response)
+        response_submitted.send(None, response=response)
     audit.record(actor.id, "responses_imported", survey, f"rows={len(table.rows)}")
     db.session.flush()
     return len(table.rows)

@@ -8,10 +8,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
+from analysis.sentiment import LABELS as SENTIMENT_LABELS
 from engage import audit
 from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.insights.models import SENTIMENT_LABELS
 from engage.surveys import bp, formats, importing, results
 from engage.surveys.demo import ATTRIBUTION
 from engage.surveys.manage import managed_survey
@@ -49,15 +49,15 @@ def results_page(survey_id: int) -> str:
     """Live counts per question, with charts and data tables, and filters."""
     survey = managed_survey(survey_id)
     filters = filters_from_request(survey)
-    responses = results.matching_responses(survey, filters)
+    ids = results.matching_ids(survey, filters)
     return render_template(
         "surveys/manage/results.html",
         survey=survey,
         filters=filters,
-        total=len(responses),
-        question_results=results.question_results(survey, responses),
+        total=results.response_count(ids),
+        question_results=results.question_results(survey, ids),
         groups=[q for q in survey.questions if q.equality_key and q.kind.is_choice],
-        demo_note=ATTRIBUTION if any(r.source.startswith("demo") for r in responses) else None,
+        demo_note=ATTRIBUTION if results.any_demo(ids) else None,
         awaiting=formats.awaiting_interpretation(survey),
         Format=Format,
         Channel=Channel,
@@ -75,8 +75,8 @@ def text_answers(survey_id: int, question_id: int) -> str:
     search = request.args.get("q", "").strip()[:200]
     wanted = request.args.get("sentiment", "")
     wanted = wanted if wanted in SENTIMENT_LABELS else ""
-    responses = results.matching_responses(survey, filters)
-    page = db.paginate(results.text_answers_query(question, responses, search, wanted), per_page=25, error_out=False)
+    ids = results.matching_ids(survey, filters)
+    page = db.paginate(results.text_answers_query(question, ids, search, wanted), per_page=25, error_out=False)
     return render_template(
         "surveys/manage/text_answers.html",
         survey=survey,
@@ -93,7 +93,7 @@ def text_answers(survey_id: int, question_id: int) -> str:
 def export(survey_id: int, kind: str) -> HttpResponse:
     """Download responses (with the current filters) as CSV or Excel."""
     survey = managed_survey(survey_id)
-    rows = results.export_rows(survey, results.matching_responses(survey, filters_from_request(survey)))
+    rows = results.export_rows(survey, results.matching_ids(survey, filters_from_request(survey)))
     audit.record(current_user.id, "responses_exported", survey, f"format={kind} rows={len(rows) - 1}")
     return results.download(rows, kind, f"{survey.slug}-responses", survey.title)
 

@@ -39,7 +39,7 @@ def _board(programme: Programme, template: str) -> tuple[str, int]:
             charts=services.board_charts(programme),
             statuses=list(ActionStatus),
             shown=services.shown,
-            reach={item.id: services.you_said_reach(item) for item in items},
+            reach=services.reaches(items),
         ),
         400 if problem else 200,
     )

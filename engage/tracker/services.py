@@ -6,11 +6,12 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import IO
+from typing import IO, Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from analysis.redact import redact
 from engage import audit
@@ -20,13 +21,22 @@ from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
 from engage.media.models import MediaKind
 from engage.media.storage import UploadError, discard, store
-from engage.notify.services import absolute_url, notify, notify_address
+from engage.notify.services import absolute_url, compose, notify, notify_address
 from engage.panels.models import Comment, Draft, DraftSection
 from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
 from engage.signals import themes_cited
-from engage.surveys.models import Answer, Contact, Response, ResponseStatus, Survey
+from engage.surveys.models import Answer, Contact, Question, Response, ResponseStatus, Survey
 from engage.timeutil import utcnow
-from engage.tracker.models import ActionStatus, ActionUpdate, LoopNotice, Quote, WeDid, YouSaid, you_said_themes
+from engage.tracker.models import (
+    ActionStatus,
+    ActionUpdate,
+    LoopNotice,
+    Quote,
+    WeDid,
+    YouSaid,
+    you_said_comments,
+    you_said_themes,
+)
 
 
 class TrackerError(EngageError):
@@ -138,7 +148,19 @@ def set_picture(actor: User, you_said: YouSaid, picture: IO[bytes] | None, alt: 
 
 
 def you_saids(programme: Programme, published_only: bool = False) -> list[YouSaid]:
-    query = select(YouSaid).where(YouSaid.programme_id == programme.id)
+    """The programme's statements with everything a list or the board shows, in a fixed number of queries."""
+    query = (
+        select(YouSaid)
+        .where(YouSaid.programme_id == programme.id)
+        .options(
+            selectinload(YouSaid.themes),
+            selectinload(YouSaid.comments),
+            selectinload(YouSaid.quotes),
+            selectinload(YouSaid.easy_read_image),
+            selectinload(YouSaid.actions).selectinload(WeDid.components),
+            selectinload(YouSaid.actions).selectinload(WeDid.updates),
+        )
+    )
     if published_only:
         query = query.where(YouSaid.published_at.is_not(None)).order_by(YouSaid.published_at.desc())
     else:
@@ -263,14 +285,7 @@ def publish(actor: User, you_said: YouSaid) -> bool:
         return False
     you_said.published_at = utcnow()
     audit.record(actor.id, "you_said_published", you_said)
-    tell_contributors(
-        you_said,
-        publish_event(you_said),
-        f"You said, we did: {you_said.title}",
-        f"Thank you for telling us what you think. We have published what we heard:\n\n"
-        f"You said: {you_said.title}\n\n{you_said.statement}\n\n"
-        + "".join(f"What we are doing: {a.what} ({a.status.label}).\n" for a in you_said.actions),
-    )
+    tell_contributors(you_said, publish_event(you_said), "you_said_published", you_said=you_said)
     db.session.flush()
     return True
 
@@ -382,13 +397,8 @@ def update_action(actor: User, action: WeDid, fields: ActionFields, note: str) -
     action.updates.append(ActionUpdate(by_id=actor.id, status=action.status, progress=action.progress, note=note))
     audit.record(actor.id, "we_did_updated", action, f"status={action.status.value}")
     if action.status != before and action.you_said.is_published:
-        tell_contributors(
-            action.you_said,
-            f"action:{action.id}:{action.status.value}",
-            f"Update: {action.what}",
-            f"You told us: {action.you_said.title}\n\nWe said we would: {action.what}\n\n"
-            f"This is now: {action.status.label}.\n" + (f"\n{note}\n" if note else ""),
-        )
+        event = f"action:{action.id}:{action.status.value}"
+        tell_contributors(action.you_said, event, "action_update", action=action, note=note)
     db.session.flush()
 
 
@@ -487,19 +497,19 @@ def still_to_tell(you_said: YouSaid, event: str) -> list[Recipient]:
     return [person for person in recipients(you_said) if not _told(event, person.key)]
 
 
-def tell_contributors(you_said: YouSaid, event: str, subject: str, body: str) -> int:
+def tell_contributors(statement: YouSaid, event: str, template: str, **context: Any) -> int:
     """Email each person who contributed and asked to hear back, once per event. Each message is
     addressed to one person and says nothing about anyone else. Returns how many were queued."""
-    board = absolute_url("tracker.board", slug=you_said.programme.slug)
-    people = still_to_tell(you_said, event)
+    board = absolute_url("tracker.board", slug=statement.programme.slug)
+    people = still_to_tell(statement, event)
     for person in people:
         db.session.add(LoopNotice(event=event, recipient=person.key))
         kind, ident = person.key.split(":")
-        text = f"{body}\nSee it all: {board}\n\nTo stop these emails: {unsubscribe_link(kind, int(ident))}\n"
+        email = compose(template, board=board, stop=unsubscribe_link(kind, int(ident)), **context)
         if person.user is not None:
-            notify(person.user, "you_said_update", subject, text, about=event)
+            notify(person.user, "you_said_update", email, about=event)
         else:
-            notify_address(person.email, "you_said_update", subject, text)
+            notify_address(person.email, "you_said_update", email)
     return len(people)
 
 
@@ -514,34 +524,96 @@ class Reach:
     by_group: dict[str, dict[str, int]]
 
 
-def reach_of(response_ids: set[int], extra_people: int = 0) -> Reach:
-    """Counts over these submitted responses (and panel members), for suppression by the caller."""
+@dataclass
+class ResponseFacts:
+    formats: list[str]
+    channel: str
+    groups: list[tuple[str, list[str]]] = field(default_factory=list)  # (equality key, choices)
+
+
+def _response_facts(response_ids: set[int]) -> dict[int, ResponseFacts]:
+    """What reach counts for each response: its formats, channel and equality answers (two queries)."""
+    facts: dict[int, ResponseFacts] = {}
+    if not response_ids:
+        return facts
+    ids = list(response_ids)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        for response in db.session.execute(
+            select(Response.id, Response.formats, Response.channel).where(Response.id.in_(chunk))
+        ):
+            facts[response.id] = ResponseFacts(
+                [f for f in (response.formats or "").split(",") if f], response.channel.value
+            )
+        equality = (
+            select(Answer.response_id, Question.equality_key, Answer.choices)
+            .join(Question, Question.id == Answer.question_id)
+            .where(Answer.response_id.in_(chunk), Question.equality_key.is_not(None), Question.equality_key != "")
+        )
+        for response_id, key, choices in db.session.execute(equality):
+            if choices:
+                facts[response_id].groups.append((key, choices))
+    return facts
+
+
+def _tally(response_ids: set[int], facts: dict[int, ResponseFacts], extra_people: int = 0) -> Reach:
     formats: Counter[str] = Counter()
     channels: Counter[str] = Counter()
     groups: dict[str, Counter[str]] = {}
-    if response_ids:
-        responses = db.session.execute(select(Response).where(Response.id.in_(response_ids))).scalars()
-        for response in responses:
-            formats.update(f.value for f in response.format_list)
-            channels[response.channel.value] += 1
-            for answer in response.answers:
-                key = answer.question.equality_key
-                if key and answer.choices:
-                    groups.setdefault(key, Counter()).update(answer.choices)
+    for response_id in response_ids:
+        fact = facts[response_id]
+        formats.update(fact.formats)
+        channels[fact.channel] += 1
+        for key, choices in fact.groups:
+            groups.setdefault(key, Counter()).update(choices)
     return Reach(
-        len(response_ids) + extra_people,
-        dict(formats),
-        dict(channels),
-        {k: dict(v) for k, v in groups.items()},
+        len(response_ids) + extra_people, dict(formats), dict(channels), {k: dict(v) for k, v in groups.items()}
     )
 
 
+def reach_of(response_ids: set[int], extra_people: int = 0) -> Reach:
+    """Counts over these submitted responses (and panel members), for suppression by the caller."""
+    return _tally(response_ids, _response_facts(response_ids), extra_people)
+
+
 def you_said_reach(you_said: YouSaid) -> Reach:
-    people = contributors(you_said)
-    reach = reach_of(people.response_ids, len(people.comment_author_ids))
-    if people.comment_author_ids:
-        reach.by_channel["panel"] = len(people.comment_author_ids)
-    return reach
+    return reaches([you_said])[you_said.id]
+
+
+def reaches(statements: list[YouSaid]) -> dict[int, Reach]:
+    """Each statement's reach, in a fixed number of queries however many statements and people there are."""
+    ids = [s.id for s in statements]
+    responses: dict[int, set[int]] = {i: set() for i in ids}
+    authors: dict[int, set[int]] = {i: set() for i in ids}
+    if ids:
+        cited = (
+            select(you_said_themes.c.you_said_id, Answer.response_id, Comment.author_id)
+            .join(ThemeAssignment, ThemeAssignment.theme_id == you_said_themes.c.theme_id)
+            .outerjoin(Answer, Answer.id == ThemeAssignment.answer_id)
+            .outerjoin(Comment, Comment.id == ThemeAssignment.comment_id)
+            .where(you_said_themes.c.you_said_id.in_(ids))
+            .distinct()
+        )
+        linked = (
+            select(you_said_comments.c.you_said_id, Comment.author_id)
+            .join(Comment, Comment.id == you_said_comments.c.comment_id)
+            .where(you_said_comments.c.you_said_id.in_(ids))
+        )
+        for statement_id, response_id, author_id in db.session.execute(cited):
+            if response_id is not None:
+                responses[statement_id].add(response_id)
+            if author_id is not None:
+                authors[statement_id].add(author_id)
+        for statement_id, author_id in db.session.execute(linked):
+            authors[statement_id].add(author_id)
+    facts = _response_facts(set().union(*responses.values()))
+    result = {}
+    for statement_id in ids:
+        reach = _tally(responses[statement_id], facts, len(authors[statement_id]))
+        if authors[statement_id]:
+            reach.by_channel["panel"] = len(authors[statement_id])
+        result[statement_id] = reach
+    return result
 
 
 def programme_reach(programme: Programme) -> Reach:
