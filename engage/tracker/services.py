@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from analysis.redact import redact
@@ -531,14 +531,18 @@ class ResponseFacts:
     groups: list[tuple[str, list[str]]] = field(default_factory=list)  # (equality key, choices)
 
 
-def _response_facts(response_ids: set[int]) -> dict[int, ResponseFacts]:
-    """What reach counts for each response: its formats, channel and equality answers (two queries)."""
+def _response_facts(response_ids: set[int] | Select[tuple[int]]) -> dict[int, ResponseFacts]:
+    """What reach counts for each response: its formats, channel and equality answers (two queries a batch).
+
+    Takes ids, sent in batches under every database's limit on parameters, or a query of them.
+    """
     facts: dict[int, ResponseFacts] = {}
-    if not response_ids:
-        return facts
-    ids = list(response_ids)
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
+    if isinstance(response_ids, set):
+        ids = sorted(response_ids)
+        batches: list[list[int] | Select[tuple[int]]] = [ids[i : i + 5000] for i in range(0, len(ids), 5000)]
+    else:
+        batches = [response_ids]
+    for chunk in batches:
         for response in db.session.execute(
             select(Response.id, Response.formats, Response.channel).where(Response.id.in_(chunk))
         ):
@@ -622,7 +626,8 @@ def programme_reach(programme: Programme) -> Reach:
         .join(Survey)
         .where(Survey.programme_id == programme.id, Response.status == ResponseStatus.SUBMITTED)
     )
-    return reach_of(set(db.session.execute(query).scalars()))
+    facts = _response_facts(query)
+    return _tally(set(facts), facts)
 
 
 def shown(count: int) -> str:
