@@ -56,9 +56,10 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from engage.templating import choice_items, template_globals
+    from engage.templating import choice_items, filters, template_globals
 
     app.context_processor(template_globals)
+    app.jinja_env.filters.update(filters())
     # Macros imported with {% from %} see globals but not the request context.
     app.jinja_env.globals["choice_items"] = choice_items
 

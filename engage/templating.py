@@ -1,10 +1,11 @@
-"""Values every template can use."""
+"""Values and filters every template can use, registered once by the app factory."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 from engage.auth.models import Role
@@ -43,3 +44,21 @@ def template_globals() -> dict[str, Any]:
 def choice_items(field: Any, state: str = "checked") -> list[dict[str, Any]]:
     """A WTForms choice field's options as NHS.UK radio, checkbox or select items."""
     return [{"value": c.value, "text": c.label, state: c.selected} for c in field.iter_choices()]
+
+
+def small_count(count: int) -> str:
+    """A count as the public sees it: small counts are suppressed so nobody can be picked out."""
+    threshold = int(current_app.config["SMALL_COUNT_THRESHOLD"])
+    return f"fewer than {threshold}" if 0 < count < threshold else f"{count:,}"
+
+
+def long_date(value: date | None) -> str:
+    """A date as NHS content style writes it: 4 December 2026."""
+    return value.strftime("%-d %B %Y") if value else ""
+
+
+def filters() -> dict[str, Any]:
+    from analysis.redact import redact
+    from engage.markdown import render
+
+    return {"markdown": render, "redact": redact, "small_count": small_count, "date": long_date}

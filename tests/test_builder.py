@@ -253,3 +253,17 @@ def test_easy_read_wording_is_checked_and_warned_about(
     overview = client.get(f"/surveys/manage/{survey_id}").get_data(as_text=True)
     assert "Question 1: a sentence has more than 15 words" in overview
     assert "Question 2 has no easy read words" in overview and "no easy read introduction" in overview
+
+
+def test_move_buttons_name_their_own_question_for_screen_readers(
+    client: FlaskClient, auth: Auth, make_user: Callable[..., User], make_programme: Callable[..., Programme],
+    make_survey: Callable[..., Survey],
+) -> None:  # fmt: skip
+    lead = make_user(Role.LEAD)
+    survey = make_survey(make_programme(people=(lead,)))
+    auth.login(lead)
+    page = client.get(f"/surveys/manage/{survey.id}").get_data(as_text=True)
+    assert 'Move down<span class="nhsuk-u-visually-hidden"> question 1</span>' in page
+    assert 'Move up<span class="nhsuk-u-visually-hidden"> question 2</span>' in page
+    assert 'Move down<span class="nhsuk-u-visually-hidden"> question 2</span>' in page
+    assert 'Move up<span class="nhsuk-u-visually-hidden"> question 3</span>' in page

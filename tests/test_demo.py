@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from engage.auth.models import Role, User
 from engage.extensions import db
+from engage.insights.models import AnalysisRun, RunStatus
 from engage.notify.models import OutboxMessage
 from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
 from engage.surveys.demo import is_selected, selected_rows
@@ -36,6 +37,10 @@ def test_demo_loads_once_and_accounts_sign_in(app: Flask) -> None:
         assert all(a.text and a.interpreted_by for a in videos if not a.awaiting_interpretation)
         assert all(q.easy_read_prompt and q.easy_read_image_alt and q.bsl.captions for q in survey.questions)
         assert any(q.equality_key == "ethnicity" for q in survey.questions)
+        run = db.session.execute(select(AnalysisRun)).scalar_one()
+        assert run.status == RunStatus.DONE and run.text_count >= 300 and len(run.themes) >= 5, (
+            "a lead's first analysis page shows themes of the shipped comments, not a failure"
+        )
     client = app.test_client()
     board = client.get("/programmes/community-mental-health-core-offer-review/you-said-we-did").get_data(as_text=True)
     assert "You said: Let Deaf people contact us in BSL" in board and "Not taken forward" in board

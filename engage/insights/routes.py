@@ -180,7 +180,6 @@ def theme_page(theme_id: int) -> str | HttpResponse:
         quotes=quotes,
         page=page,
         breakdowns=services.breakdowns(theme),
-        redact=redact,
         sentiment=services.sentiment_counts(theme.run).get(theme.id, {}),
         wanted=wanted,
     )

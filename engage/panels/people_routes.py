@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response as HttpResponse
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.forms import options, refuse, show_error
-from engage.markdown import render as markdown
 from engage.panels import bp, meetings, people
 from engage.panels.forms import ApplyForm, InviteForm, InvolvementForm, JoinForm, MeetingForm, MeetingOutcomeForm
 from engage.panels.models import ADJUSTMENTS, Application, Meeting, Panel
@@ -146,7 +145,7 @@ def meeting(meeting_id: int) -> str | HttpResponse:
         else:
             flash("Meeting notes saved.")
             return redirect(url_for("panels.meeting", meeting_id=record.id))
-    return render_template("panels/meeting.html", meeting=record, form=form, adjustments=ADJUSTMENTS, markdown=markdown)
+    return render_template("panels/meeting.html", meeting=record, form=form, adjustments=ADJUSTMENTS)
 
 
 @bp.route("/<int:panel_id>/involvement", methods=["GET", "POST"])

@@ -12,7 +12,6 @@ from engage.auth.permissions import can_manage, require_manager
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.forms import options, refuse, show_error
-from engage.markdown import render as markdown
 from engage.panels import bp, services
 from engage.panels.forms import (
     CloseForm,
@@ -122,7 +121,7 @@ def panel_page(panel_id: int) -> str | HttpResponse:
         else:
             flash("Member added.")
             return redirect(url_for("panels.panel_page", panel_id=panel.id))
-    return render_template("panels/panel.html", panel=panel, form=form, markdown=markdown)
+    return render_template("panels/panel.html", panel=panel, form=form)
 
 
 @bp.route("/memberships/<int:membership_id>/end", methods=["POST"])
@@ -171,7 +170,6 @@ def draft_page(draft_id: int) -> str | HttpResponse:
         close_form=CloseForm(),
         can_comment=services.can_comment(current_user, draft),
         undecided=services.undecided(draft) if manager else [],
-        markdown=markdown,
         Stance=Stance,
     )
 
@@ -232,9 +230,7 @@ def comment(draft_id: int, section_id: int) -> str | HttpResponse:
         else:
             flash("Thank you. Your comment is saved. You can change or withdraw it until the review closes.")
             return redirect(url_for("panels.draft_page", draft_id=draft.id, _anchor=f"section-{section.id}"))
-    return render_template(
-        "panels/comment_form.html", draft=draft, section=section, form=form, comment=None, markdown=markdown
-    )
+    return render_template("panels/comment_form.html", draft=draft, section=section, form=form, comment=None)
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
@@ -253,9 +249,7 @@ def edit_comment(comment_id: int) -> str | HttpResponse:
             flash("Your comment is updated.")
             return redirect(url_for("panels.draft_page", draft_id=comment.section.draft_id))
     section = comment.section
-    return render_template(
-        "panels/comment_form.html", draft=section.draft, section=section, form=form, comment=comment, markdown=markdown
-    )
+    return render_template("panels/comment_form.html", draft=section.draft, section=section, form=form, comment=comment)
 
 
 @bp.route("/comments/<int:comment_id>/withdraw", methods=["POST"])
@@ -288,7 +282,7 @@ def decide(comment_id: int) -> str | HttpResponse:
             return redirect(
                 url_for("panels.draft_page", draft_id=comment.section.draft_id, _anchor=f"comment-{comment.id}")
             )
-    return render_template("panels/decide.html", comment=comment, form=form, markdown=markdown)
+    return render_template("panels/decide.html", comment=comment, form=form)
 
 
 @bp.route("/drafts/<int:draft_id>/close", methods=["POST"])

@@ -12,19 +12,19 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from engage.programmes.models import Programme
 from engage.programmes.services import programme_or_404
-from engage.tracker import bp, services
+from engage.tracker import actions, bp, loop, reach, reporting, statements
 from engage.tracker.models import ActionStatus, YouSaid
 
 ATOM = "http://www.w3.org/2005/Atom"
 BOARD = "/programmes/<slug>/you-said-we-did"
 
 
-def _filtered(programme: Programme) -> tuple[list[YouSaid], services.BoardFilters, str | None]:
+def _filtered(programme: Programme) -> tuple[list[YouSaid], reporting.BoardFilters, str | None]:
     try:
-        filters = services.board_filters(programme, request.args.get("component", ""), request.args.get("status", ""))
-    except services.TrackerError as error:
-        return services.board_items(programme, services.BoardFilters()), services.BoardFilters(), str(error)
-    return services.board_items(programme, filters), filters, None
+        filters = reporting.board_filters(programme, request.args.get("component", ""), request.args.get("status", ""))
+    except statements.TrackerError as error:
+        return reporting.board_items(programme, reporting.BoardFilters()), reporting.BoardFilters(), str(error)
+    return reporting.board_items(programme, filters), filters, None
 
 
 def _board(programme: Programme, template: str) -> tuple[str, int]:
@@ -36,10 +36,9 @@ def _board(programme: Programme, template: str) -> tuple[str, int]:
             items=items,
             filters=filters,
             problem=problem,
-            charts=services.board_charts(programme),
+            charts=reporting.board_charts(programme),
             statuses=list(ActionStatus),
-            shown=services.shown,
-            reach=services.reaches(items),
+            reach=reach.reaches(items),
         ),
         400 if problem else 200,
     )
@@ -77,7 +76,7 @@ def _item_json(item: YouSaid) -> dict[str, Any]:
                 "target_date": action.target_date.isoformat() if action.target_date else None,
                 "completed_on": action.completed_on.isoformat() if action.completed_on else None,
                 "components": [c.title for c in action.components],
-                "last_update": _iso(services.last_update_at(action)),
+                "last_update": _iso(actions.last_update_at(action)),
             }
             for action in item.actions
         ],
@@ -146,12 +145,12 @@ def _text(parent: ElementTree.Element, name: str, value: str | None) -> None:
 
 
 def _updated(item: YouSaid) -> datetime:
-    return max([item.published_at or item.updated_at, *(services.last_update_at(a) for a in item.actions)])
+    return max([item.published_at or item.updated_at, *(actions.last_update_at(a) for a in item.actions)])
 
 
 @bp.route("/updates/stop/<token>", methods=["GET", "POST"])
 def unsubscribe(token: str) -> tuple[str, int]:
     """Stop "you said, we did" emails: one button, no sign-in needed."""
-    done = services.unsubscribe(token) if request.method == "POST" else None
-    valid = done is not False and services.token_is_valid(token)
+    done = loop.unsubscribe(token) if request.method == "POST" else None
+    valid = done is not False and loop.token_is_valid(token)
     return render_template("tracker/unsubscribe.html", token=token, done=bool(done), valid=valid), 200 if valid else 404

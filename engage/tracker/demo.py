@@ -19,7 +19,7 @@ from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignmen
 from engage.panels.models import Comment
 from engage.programmes.models import CoreOfferComponent, Programme
 from engage.surveys.models import Answer, Contact
-from engage.tracker import services
+from engage.tracker import actions, statements
 from engage.tracker.models import ActionStatus, YouSaid
 
 RUN_TITLE = "Demo survey themes"
@@ -52,7 +52,7 @@ def _theme(run: AnalysisRun, *words: str) -> Theme | None:
 
 
 def _comment(programme: Programme, starts: str) -> Comment | None:
-    return next((c for c in services.programme_comments(programme) if c.text.startswith(starts)), None)
+    return next((c for c in statements.programme_comments(programme) if c.text.startswith(starts)), None)
 
 
 def _component(programme: Programme, title: str) -> CoreOfferComponent:
@@ -78,10 +78,10 @@ def load_demo_board(programme: Programme, lead: User) -> None:
     def statement(
         title: str, text: str, easy: str, themes: list[Theme | None], comments: list[Comment | None]
     ) -> YouSaid:
-        fields = services.Statement(title, text, easy, [t.id for t in themes if t], [c.id for c in comments if c])
-        you_said = services.create_you_said(lead, programme, fields)
-        for key, _ in services.candidate_quotes(you_said)[:2]:
-            services.approve_quote(lead, services.add_quote(lead, you_said, key))
+        fields = statements.Statement(title, text, easy, [t.id for t in themes if t], [c.id for c in comments if c])
+        you_said = statements.create_you_said(lead, programme, fields)
+        for key, _ in statements.candidate_quotes(you_said)[:2]:
+            statements.approve_quote(lead, statements.add_quote(lead, you_said, key))
         return you_said
 
     def act(
@@ -93,10 +93,10 @@ def load_demo_board(programme: Programme, lead: User) -> None:
     ) -> None:
         owner = "Community mental health transformation team"
         component_ids = [c.id for c in components]
-        fields = services.ActionFields(what=what, owner=owner, component_ids=component_ids, **values)  # type: ignore[arg-type]
-        action = services.add_action(lead, you_said, fields)
+        fields = actions.ActionFields(what=what, owner=owner, component_ids=component_ids, **values)  # type: ignore[arg-type]
+        action = actions.add_action(lead, you_said, fields)
         if change is not None:
-            services.change_description(lead, action, components[0], change(components[0].description))
+            actions.change_description(lead, action, components[0], change(components[0].description))
 
     if bsl is not None:
         contact_in_bsl = statement(
@@ -115,7 +115,7 @@ def load_demo_board(programme: Programme, lead: User) -> None:
             progress=50,
             target_date=date.today() + timedelta(days=90),
         )
-        services.publish(lead, contact_in_bsl)
+        statements.publish(lead, contact_in_bsl)
     if crisis is not None or wait is not None:
         waiting = statement(
             "Waiting to hear back is hard, especially in a crisis",
@@ -140,7 +140,7 @@ def load_demo_board(programme: Programme, lead: User) -> None:
             status=ActionStatus.PLANNED,
             target_date=date.today() + timedelta(days=120),
         )
-        services.publish(lead, waiting)
+        statements.publish(lead, waiting)
     if always_open is not None:
         open_all_day = statement(
             "Open the single point of access 24 hours a day",
@@ -157,7 +157,7 @@ def load_demo_board(programme: Programme, lead: User) -> None:
             reason="Out of hours the crisis line already answers 24 hours a day; the single point of access will "
             "open 8am to 8pm.",
         )
-        services.publish(lead, open_all_day)
+        statements.publish(lead, open_all_day)
     if listened is not None:
         heard = statement(
             "Being listened to makes the difference",
@@ -175,7 +175,7 @@ def load_demo_board(programme: Programme, lead: User) -> None:
             progress=20,
             target_date=date.today() + timedelta(days=180),
         )
-        services.publish(lead, heard)
+        statements.publish(lead, heard)
     if support is not None and support not in (crisis, listened):
         statement(  # left as a draft with no action: it shows on the coverage page
             "Support workers and CPNs are valued",

@@ -13,7 +13,7 @@ from engage.forms import options, show_error
 from engage.panels.services import diff_words
 from engage.programmes.models import Programme
 from engage.programmes.services import programme_or_404
-from engage.tracker import bp, services
+from engage.tracker import actions, bp, loop, reach, reporting, statements
 from engage.tracker.forms import ActionForm, DescriptionForm, QuoteForm, StatementForm
 from engage.tracker.models import ActionStatus, Quote, WeDid, YouSaid
 
@@ -48,7 +48,7 @@ def _quote(quote_id: int) -> Quote:
 def manage(slug: str) -> str:
     """Every statement of the programme, drafts first."""
     programme = _managed(slug)
-    return render_template("tracker/manage.html", programme=programme, statements=services.you_saids(programme))
+    return render_template("tracker/manage.html", programme=programme, statements=statements.you_saids(programme))
 
 
 def _statement_form(programme: Programme, you_said: YouSaid | None = None) -> StatementForm:
@@ -60,17 +60,17 @@ def _statement_form(programme: Programme, you_said: YouSaid | None = None) -> St
     else:
         form = StatementForm()
     form.theme_ids.choices = options(
-        (t.id, f"{t.label} ({t.size} comments, from “{t.run.title}”)") for t in services.programme_themes(programme)
+        (t.id, f"{t.label} ({t.size} comments, from “{t.run.title}”)") for t in statements.programme_themes(programme)
     )
     form.comment_ids.choices = options(
         (c.id, f"{c.author.name} on “{c.section.heading}”: {c.text[:120]}")
-        for c in services.programme_comments(programme)
+        for c in statements.programme_comments(programme)
     )
     return form
 
 
-def _fields(form: StatementForm) -> services.Statement:
-    return services.Statement(
+def _fields(form: StatementForm) -> statements.Statement:
+    return statements.Statement(
         title=form.title.data,
         statement=form.statement.data,
         easy_read_text=form.easy_read_text.data or "",
@@ -88,7 +88,7 @@ def new_statement(slug: str) -> str | HttpResponse:
         form.theme_ids.data = [int(request.args["theme"])]
     if form.validate_on_submit():
         try:
-            you_said = services.create_you_said(current_user, programme, _fields(form))
+            you_said = statements.create_you_said(current_user, programme, _fields(form))
             _save_picture(you_said, form)
         except EngageError as error:
             show_error(form, error, "theme_ids")
@@ -101,7 +101,7 @@ def new_statement(slug: str) -> str | HttpResponse:
 def _save_picture(you_said: YouSaid, form: StatementForm) -> None:
     picture = form.picture.data.stream if form.picture.data else None
     if picture is not None or form.picture_alt.data or you_said.easy_read_image is not None:
-        services.set_picture(current_user, you_said, picture, form.picture_alt.data or "")
+        statements.set_picture(current_user, you_said, picture, form.picture_alt.data or "")
 
 
 @bp.route(f"{PREFIX}/statements/<int:statement_id>/edit", methods=["GET", "POST"])
@@ -111,7 +111,7 @@ def edit_statement(statement_id: int) -> str | HttpResponse:
     if form.validate_on_submit():
         try:
             _save_picture(you_said, form)
-            services.update_you_said(current_user, you_said, _fields(form))
+            statements.update_you_said(current_user, you_said, _fields(form))
         except EngageError as error:
             show_error(form, error, "theme_ids")
         else:
@@ -133,9 +133,8 @@ def _statement_page(you_said: YouSaid, problem: str | None = None, status: int =
             "tracker/statement.html",
             you_said=you_said,
             programme=you_said.programme,
-            reach=services.you_said_reach(you_said),
-            candidates=services.candidate_quotes(you_said),
-            shown_count=str,
+            reach=reach.you_said_reach(you_said),
+            candidates=statements.candidate_quotes(you_said),
             problem=problem,
         ),
         status,
@@ -146,7 +145,7 @@ def _statement_page(you_said: YouSaid, problem: str | None = None, status: int =
 def add_quote(statement_id: int) -> HttpResponse | tuple[str, int]:
     you_said = _statement(statement_id)
     try:
-        services.add_quote(current_user, you_said, request.form.get("source", ""))
+        statements.add_quote(current_user, you_said, request.form.get("source", ""))
     except EngageError as error:
         return _statement_page(you_said, str(error), 400)
     flash("Quote added. Read it, then approve it.")
@@ -158,7 +157,7 @@ def edit_quote(quote_id: int) -> str | HttpResponse:
     quote = _quote(quote_id)
     form = QuoteForm(obj=quote) if request.method == "GET" else QuoteForm()
     if form.validate_on_submit():
-        services.edit_quote(current_user, quote, form.text.data)
+        statements.edit_quote(current_user, quote, form.text.data)
         flash("Quote saved. Approve it again before publishing.")
         return redirect(url_for("tracker.statement", statement_id=quote.you_said_id) + "#quotes")
     return render_template("tracker/quote_form.html", quote=quote, form=form, programme=quote.you_said.programme)
@@ -168,7 +167,7 @@ def edit_quote(quote_id: int) -> str | HttpResponse:
 def approve_quote(quote_id: int) -> HttpResponse | tuple[str, int]:
     quote = _quote(quote_id)
     try:
-        services.approve_quote(current_user, quote)
+        statements.approve_quote(current_user, quote)
     except EngageError as error:
         return _statement_page(quote.you_said, str(error), 400)
     return redirect(url_for("tracker.statement", statement_id=quote.you_said_id) + "#quotes")
@@ -178,7 +177,7 @@ def approve_quote(quote_id: int) -> HttpResponse | tuple[str, int]:
 def remove_quote(quote_id: int) -> HttpResponse:
     quote = _quote(quote_id)
     statement_id = quote.you_said_id
-    services.remove_quote(current_user, quote)
+    statements.remove_quote(current_user, quote)
     flash("Quote removed.")
     return redirect(url_for("tracker.statement", statement_id=statement_id) + "#quotes")
 
@@ -188,11 +187,11 @@ def publish(statement_id: int) -> str | HttpResponse | tuple[str, int]:
     """Preview exactly what the public will see and who will be emailed, then publish on confirmation."""
     you_said = _statement(statement_id)
     try:
-        services.check_publishable(you_said)
+        statements.check_publishable(you_said)
     except EngageError as error:
         return _statement_page(you_said, error.message, 400)
     if request.method == "POST":
-        if services.publish(current_user, you_said):
+        if statements.publish(current_user, you_said):
             flash("Published on the “you said, we did” board. People who asked to hear back have been told.")
         else:
             flash("This statement was already published. Nobody was emailed again.")
@@ -204,9 +203,8 @@ def publish(statement_id: int) -> str | HttpResponse | tuple[str, int]:
         you_said=you_said,
         programme=you_said.programme,
         item=you_said,
-        reach={you_said.id: services.you_said_reach(you_said)},
-        shown=services.shown,
-        told=len(services.still_to_tell(you_said, services.publish_event(you_said))),
+        reach={you_said.id: reach.you_said_reach(you_said)},
+        told=len(loop.still_to_tell(you_said, statements.publish_event(you_said))),
     )
 
 
@@ -216,7 +214,7 @@ def delete_statement(statement_id: int) -> str | HttpResponse | tuple[str, int]:
     you_said = _statement(statement_id)
     if request.method == "POST":
         try:
-            services.delete_you_said(current_user, you_said)
+            statements.delete_you_said(current_user, you_said)
         except EngageError as error:
             return _statement_page(you_said, str(error), 400)
         flash("Statement deleted.")
@@ -227,7 +225,7 @@ def delete_statement(statement_id: int) -> str | HttpResponse | tuple[str, int]:
 @bp.route(f"{PREFIX}/statements/<int:statement_id>/unpublish", methods=["POST"])
 def unpublish(statement_id: int) -> HttpResponse:
     you_said = _statement(statement_id)
-    services.unpublish(current_user, you_said)
+    statements.unpublish(current_user, you_said)
     flash("Taken off the public board.")
     return redirect(url_for("tracker.statement", statement_id=you_said.id))
 
@@ -244,8 +242,8 @@ def _action_form(programme: Programme, action: WeDid | None = None) -> ActionFor
     return form
 
 
-def _action_fields(form: ActionForm) -> services.ActionFields:
-    return services.ActionFields(
+def _action_fields(form: ActionForm) -> actions.ActionFields:
+    return actions.ActionFields(
         what=form.what.data,
         owner=form.owner.data,
         detail=form.detail.data or "",
@@ -266,7 +264,7 @@ def new_action(statement_id: int) -> str | HttpResponse:
     form = _action_form(you_said.programme)
     if form.validate_on_submit():
         try:
-            services.add_action(current_user, you_said, _action_fields(form))
+            actions.add_action(current_user, you_said, _action_fields(form))
         except EngageError as error:
             show_error(form, error, "what")
         else:
@@ -283,7 +281,7 @@ def edit_action(action_id: int) -> str | HttpResponse:
     form = _action_form(you_said.programme, action)
     if form.validate_on_submit():
         try:
-            services.update_action(current_user, action, _action_fields(form), form.note.data or "")
+            actions.update_action(current_user, action, _action_fields(form), form.note.data or "")
         except EngageError as error:
             show_error(form, error, "what")
         else:
@@ -299,7 +297,7 @@ def coverage(slug: str) -> str:
     days = request.args.get("days", "30")
     stale_days = int(days) if days.isdecimal() and 1 <= int(days) <= 365 else 30
     return render_template(
-        "tracker/coverage.html", programme=programme, coverage=services.coverage(programme, stale_days)
+        "tracker/coverage.html", programme=programme, coverage=reporting.coverage(programme, stale_days)
     )
 
 
@@ -307,14 +305,13 @@ def coverage(slug: str) -> str:
 def report(slug: str) -> str:
     """The feedback summary report, ready to print."""
     programme = _managed(slug)
-    themes = services.latest_themes(programme)
+    themes = reporting.latest_themes(programme)
     return render_template(
         "tracker/report.html",
         programme=programme,
         themes=sorted(themes, key=lambda t: -t.size),
-        statements=services.you_saids(programme),
-        reach=services.programme_reach(programme),
-        shown=services.shown,
+        statements=statements.you_saids(programme),
+        reach=reach.programme_reach(programme),
     )
 
 
@@ -332,7 +329,7 @@ def change_description(action_id: int, component_id: int) -> str | HttpResponse:
     if form.validate_on_submit():
         if form.description.data == form.previewed.data and request.form.get("save") == "yes":
             try:
-                services.change_description(current_user, action, component, form.description.data)
+                actions.change_description(current_user, action, component, form.description.data)
             except EngageError as error:
                 show_error(form, error)
             else:

@@ -1,0 +1,275 @@
+"""Statements ("you said"), their quotes and their publication."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import IO
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from analysis.redact import redact
+from engage import audit
+from engage.auth.models import User
+from engage.exceptions import EngageError
+from engage.extensions import db
+from engage.insights.models import AnalysisRun, RunStatus, Theme
+from engage.media.models import MediaKind
+from engage.media.storage import UploadError, discard, store
+from engage.panels.models import Comment, Draft, DraftSection
+from engage.programmes.models import Programme
+from engage.signals import themes_cited
+from engage.surveys.models import Answer
+from engage.timeutil import utcnow
+from engage.tracker.loop import evidence_ids, tell_contributors
+from engage.tracker.models import Quote, WeDid, YouSaid, you_said_themes
+
+
+class TrackerError(EngageError):
+    """A change to "you said, we did" that cannot be made."""
+
+
+@themes_cited.connect
+def _statements_citing(sender: object, theme_ids: list[int]) -> list[str]:
+    """Statements whose evidence includes any of these themes (insights asks before changing them)."""
+    del sender
+    query = (
+        select(YouSaid.title)
+        .join(you_said_themes, you_said_themes.c.you_said_id == YouSaid.id)
+        .where(you_said_themes.c.theme_id.in_(theme_ids))
+        .distinct()
+        .order_by(YouSaid.title)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+# Statements
+
+
+@dataclass
+class Statement:
+    title: str
+    statement: str
+    easy_read_text: str = ""
+    theme_ids: list[int] = field(default_factory=list)
+    comment_ids: list[int] = field(default_factory=list)
+
+
+def programme_themes(programme: Programme) -> list[Theme]:
+    """Themes a statement can be made from: those of the programme's finished runs, not marked as noise."""
+    query = (
+        select(Theme)
+        .join(AnalysisRun)
+        .where(AnalysisRun.programme_id == programme.id, AnalysisRun.status == RunStatus.DONE)
+        .where(Theme.is_noise.is_(False))
+        .order_by(AnalysisRun.created_at.desc(), Theme.position)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def programme_comments(programme: Programme) -> list[Comment]:
+    """Panel comments on the programme's drafts, decided ones first."""
+    query = (
+        select(Comment)
+        .join(DraftSection)
+        .join(Draft)
+        .where(Draft.programme_id == programme.id, Comment.withdrawn.is_(False))
+        .order_by(Comment.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def _evidence(programme: Programme, statement: Statement) -> tuple[list[Theme], list[Comment]]:
+    """The themes and comments named, each checked to belong to this programme (ids can be forged)."""
+    themes = {t.id: t for t in programme_themes(programme)}
+    comments = {c.id: c for c in programme_comments(programme)}
+    if any(i not in themes for i in statement.theme_ids):
+        raise TrackerError("Choose themes from this programme's analyses", "theme_ids")
+    if any(i not in comments for i in statement.comment_ids):
+        raise TrackerError("Choose comments from this programme's panels", "comment_ids")
+    if not statement.theme_ids and not statement.comment_ids:
+        raise TrackerError("Choose at least one theme or panel comment that this statement comes from", "theme_ids")
+    return [themes[i] for i in statement.theme_ids], [comments[i] for i in statement.comment_ids]
+
+
+def create_you_said(actor: User, programme: Programme, statement: Statement) -> YouSaid:
+    themes, comments = _evidence(programme, statement)
+    you_said = YouSaid(
+        programme=programme,
+        title=statement.title,
+        statement=statement.statement,
+        easy_read_text=statement.easy_read_text,
+        themes=themes,
+        comments=comments,
+        created_by_id=actor.id,
+    )
+    db.session.add(you_said)
+    audit.record(actor.id, "you_said_created", you_said, f"themes={len(themes)} comments={len(comments)}")
+    db.session.flush()
+    return you_said
+
+
+def update_you_said(actor: User, you_said: YouSaid, statement: Statement) -> None:
+    you_said.themes, you_said.comments = _evidence(you_said.programme, statement)
+    you_said.title, you_said.statement = statement.title, statement.statement
+    you_said.easy_read_text = statement.easy_read_text
+    audit.record(actor.id, "you_said_changed", you_said)
+    db.session.flush()
+
+
+def set_picture(actor: User, you_said: YouSaid, picture: IO[bytes] | None, alt: str) -> None:
+    """The easy read picture beside the statement; a new upload replaces the old one."""
+    if picture is not None:
+        try:
+            media = store(picture, MediaKind.IMAGE, programme_id=you_said.programme_id)
+        except UploadError as error:
+            raise TrackerError(str(error), "picture") from error
+        old, you_said.easy_read_image = you_said.easy_read_image, media
+        if old is not None:
+            discard(old)
+    if you_said.easy_read_image is not None and not alt:
+        raise TrackerError("Describe the picture for people who cannot see it", "picture_alt")
+    you_said.easy_read_image_alt = alt if you_said.easy_read_image is not None else ""
+    audit.record(actor.id, "you_said_picture", you_said)
+
+
+def you_saids(programme: Programme, published_only: bool = False) -> list[YouSaid]:
+    """The programme's statements with everything a list or the board shows, in a fixed number of queries."""
+    query = (
+        select(YouSaid)
+        .where(YouSaid.programme_id == programme.id)
+        .options(
+            selectinload(YouSaid.themes),
+            selectinload(YouSaid.comments),
+            selectinload(YouSaid.quotes),
+            selectinload(YouSaid.easy_read_image),
+            selectinload(YouSaid.actions).selectinload(WeDid.components),
+            selectinload(YouSaid.actions).selectinload(WeDid.updates),
+        )
+    )
+    if published_only:
+        query = query.where(YouSaid.published_at.is_not(None)).order_by(YouSaid.published_at.desc())
+    else:
+        query = query.order_by(YouSaid.published_at.is_(None).desc(), YouSaid.updated_at.desc())
+    return list(db.session.execute(query).scalars())
+
+
+# Quotes: redacted when taken, approved before they are shown
+
+
+def candidate_quotes(you_said: YouSaid) -> list[tuple[str, str]]:
+    """(source key, redacted text) for the themes' representative quotes and the linked comments not yet used."""
+    used = {f"a{q.answer_id}" for q in you_said.quotes if q.answer_id}
+    used |= {f"c{q.comment_id}" for q in you_said.quotes if q.comment_id}
+    keys = [f"a{i}" for theme in you_said.themes for i in theme.quote_answer_ids or []]
+    keys += [f"c{i}" for theme in you_said.themes for i in theme.quote_comment_ids or []]
+    keys += [f"c{c.id}" for c in you_said.comments]
+    evidence = evidence_ids(you_said)
+    found = []
+    for key in dict.fromkeys(keys):
+        if key in used:
+            continue
+        text = _source_text(key, evidence)
+        if text:
+            found.append((key, redact(text)))
+    return found
+
+
+def _source_text(key: str, evidence: tuple[set[int], set[int]]) -> str | None:
+    """The words behind a source key ("a12": answer 12, "c3": comment 3), if that source is in the evidence."""
+    kind, number = key[:1], key[1:]
+    if not number.isdecimal():
+        return None
+    ident = int(number)
+    answers, comments = evidence
+    if kind == "a" and ident in answers:
+        answer = db.session.get(Answer, ident)
+        # A BSL answer is quoted through its English interpretation, and only once it has one.
+        return answer.text if answer is not None and answer.text.strip() else None
+    if kind == "c" and ident in comments:
+        comment = db.session.get(Comment, ident)
+        return comment.text if comment is not None and not comment.withdrawn else None
+    return None
+
+
+def add_quote(actor: User, you_said: YouSaid, key: str) -> Quote:
+    text = _source_text(key, evidence_ids(you_said))
+    if text is None:
+        raise TrackerError("Choose a quote from this statement's themes or comments", "source")
+    quote = Quote(text=redact(text))
+    if key.startswith("a"):
+        quote.answer_id = int(key[1:])
+    else:
+        quote.comment_id = int(key[1:])
+    you_said.quotes.append(quote)
+    audit.record(actor.id, "quote_added", you_said, f"source={key}")
+    db.session.flush()
+    return quote
+
+
+def edit_quote(actor: User, quote: Quote, text: str) -> None:
+    """Shorten or tidy a quote. It is redacted again, and needs approving again."""
+    quote.text, quote.approved_at, quote.approved_by_id = redact(text), None, None
+    audit.record(actor.id, "quote_edited", quote)
+    db.session.flush()
+
+
+def approve_quote(actor: User, quote: Quote) -> None:
+    if redact(quote.text) != quote.text:
+        raise TrackerError("This quote still contains personal details. Edit it first")
+    quote.approved_at, quote.approved_by_id = utcnow(), actor.id
+    audit.record(actor.id, "quote_approved", quote)
+    db.session.flush()
+
+
+def remove_quote(actor: User, quote: Quote) -> None:
+    audit.record(actor.id, "quote_removed", quote.you_said, f"quote={quote.id}")
+    db.session.delete(quote)
+    db.session.flush()
+
+
+# Publication
+
+
+def check_publishable(you_said: YouSaid) -> None:
+    """Refuse to publish while a quote is unapproved or still holds personal details."""
+    unapproved = [q for q in you_said.quotes if q.approved_at is None]
+    if unapproved:
+        raise TrackerError(f"Approve or remove every quote before publishing ({len(unapproved)} not approved)")
+    if any(redact(q.text) != q.text for q in you_said.quotes):
+        raise TrackerError("A quote still contains personal details. Edit it before publishing")
+
+
+def publish_event(you_said: YouSaid) -> str:
+    return f"published:{you_said.id}"
+
+
+def publish(actor: User, you_said: YouSaid) -> bool:
+    """Put the statement on the public board and tell the people who contributed, once.
+
+    Returns False, changing nothing, when it is already published (a double click or a replayed form).
+    """
+    check_publishable(you_said)
+    if you_said.published_at is not None:
+        return False
+    you_said.published_at = utcnow()
+    audit.record(actor.id, "you_said_published", you_said)
+    tell_contributors(you_said, publish_event(you_said), "you_said_published", you_said=you_said)
+    db.session.flush()
+    return True
+
+
+def delete_you_said(actor: User, you_said: YouSaid) -> None:
+    """Delete a draft statement with its quotes and actions; a published one must be taken off the board first."""
+    if you_said.is_published:
+        raise TrackerError("Take this statement off the public board before deleting it")
+    audit.record(actor.id, "you_said_deleted", you_said, f"title_length={len(you_said.title)}")
+    # Core offer changes its actions made stay in the history; they just lose the link.
+    db.session.delete(you_said)
+    db.session.flush()
+
+
+def unpublish(actor: User, you_said: YouSaid) -> None:
+    you_said.published_at = None
+    audit.record(actor.id, "you_said_unpublished", you_said)
+    db.session.flush()
