@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, select_autoescape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +53,10 @@ def _init_templates(app: Flask) -> None:
     )
     # The NHS.UK macros read nested optional parameters (params.hint.text) that may be absent.
     app.jinja_env.undefined = ChainableUndefined
+    # Flask escapes only .html, .htm, .xml, .xhtml and .svg templates, but the NHS.UK macros are .jinja files
+    # that print every text, label, hint and value they are given: escape every template (they mark their own
+    # `html` parameters safe), except the plain-text emails, which are not HTML.
+    app.jinja_env.autoescape = select_autoescape(disabled_extensions=("txt",), default_for_string=True, default=True)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

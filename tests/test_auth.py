@@ -200,3 +200,16 @@ def test_invitation_sets_password_once(client: FlaskClient, app: Flask, make_use
         assert db.session.get(User, user.id).check_password("a long new passphrase")
     assert client.get(f"/invite/{token}").status_code == 404
     assert client.get("/invite/not-a-real-token").status_code == 404
+
+
+def test_signing_out_ends_the_session_even_for_a_copied_cookie(
+    app: Flask, client: FlaskClient, auth: Auth, make_user: Callable[..., User]
+) -> None:
+    auth.login(make_user(Role.LEAD))
+    copied = app.test_client()
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None
+    copied.set_cookie(cookie.key, cookie.value)
+    assert copied.get("/account").status_code == 200, "the copy works while the session lasts"
+    auth.logout()
+    assert copied.get("/account").status_code in (302, 303), "after sign-out the copied cookie signs nobody in"

@@ -170,3 +170,27 @@ def test_deadline_reminders_are_sent_once(app: Flask, setup: dict) -> None:
     assert "Queued 1 reminders" in runner.invoke(args=["send-reminders"]).output
     assert "Queued 0 reminders" in runner.invoke(args=["send-reminders"]).output
     assert len(_outbox(app, "deadline_reminder")) == 1
+
+
+def test_a_panel_invitation_cannot_claim_an_account_an_admin_created(
+    app: Flask, client: FlaskClient, auth: Auth, setup: dict, make_user: Callable[..., User]
+) -> None:
+    auth.login(make_user(Role.ADMIN))
+    created = client.post("/admin/users/new", data={"email": "new.admin@example.org", "name": "New", "role": "admin"})
+    assert created.status_code == 200, "the admin sees the new account's own invitation link"
+    admin_link = re.search(r"http://localhost(/invite/[A-Za-z0-9_-]+)", created.get_data(as_text=True)).group(1)
+    auth.logout()
+    auth.login(setup["lead"])
+    html = client.post(
+        f"/panels/{setup['panel']}/invite", data={"name": "Not them", "email": "new.admin@example.org"}
+    ).get_data(as_text=True)
+    panel_link = re.search(r"http://localhost(/panels/join/[A-Za-z0-9_-]+)", html).group(1)
+    auth.logout()
+    form = {"name": "Taken over", "password": "a long new passphrase", "confirm": "a long new passphrase"}
+    refused = client.post(panel_link, data=form)
+    assert refused.status_code == 200 and "There is already an account" in refused.get_data(as_text=True)
+    with app.app_context():
+        user = db.session.execute(select(User).where(User.email == "new.admin@example.org")).scalar_one()
+        assert user.password_hash is None and user.role == Role.ADMIN and user.name == "New"
+        assert not services.is_member(user, db.session.get(Panel, setup["panel"]))
+    assert client.get(admin_link).status_code == 200, "the person's own invitation still works"

@@ -13,6 +13,7 @@ from xml.etree import ElementTree
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import select
 
 from engage.auth.models import Role, User
@@ -493,3 +494,26 @@ def test_pages_run_as_many_queries_for_50_statements_as_for_1(
     fifty = count_queries(lambda: client.get(url))
     assert client.get(url).status_code == 200
     assert fifty == one, f"{url}: {one} queries for 1 statement, {fifty} for 50"
+
+
+MARKUP = [
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    '</textarea><button formaction="/surveys/manage/1/status" form="x">Save quote</button>',
+    '"><img src=x onerror=alert(1)>',
+]
+
+
+@pytest.mark.parametrize("payload", MARKUP)
+def test_markup_in_what_people_wrote_is_shown_as_text_in_the_nhs_macros(
+    app: Flask, client: FlaskClient, auth: Auth, lead: User, world: dict[str, Any], payload: str
+) -> None:
+    auth.login(lead)
+    statement_id = statement_for(client, world)
+    with app.app_context():
+        quote = Quote(you_said_id=statement_id, text=payload)
+        db.session.add(quote)
+        db.session.commit()
+        quote_id = quote.id
+    page = client.get(f"/you-said-we-did/quotes/{quote_id}").get_data(as_text=True)
+    assert payload not in page, "the quote editor's textarea (an NHS.UK macro) prints it as markup"
+    assert escape(payload) in page

@@ -65,7 +65,8 @@ def authenticate(email: str, password: str) -> SignIn:
 
 
 def record_sign_out(user: User) -> None:
-    """Note in the audit trail that the user signed out."""
+    """End every session of the user's (a copied cookie stops working too) and note it in the audit trail."""
+    sign_out_everywhere(user)
     audit.record(user.id, "logout", user)
     db.session.flush()
 

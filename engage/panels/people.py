@@ -46,13 +46,19 @@ def invite_for(token: str) -> PanelInvite | None:
 
 
 def accept_invite(record: PanelInvite, *, name: str, password: str, needs: list[str], other_needs: str) -> User:
-    """Create the member account (or use the existing one) and add it to the panel; the link then stops working."""
-    user = user_by_email(record.email)
-    if user is None:
-        user = User(email=record.email, name=name, role=Role.MEMBER)
-        db.session.add(user)
-    elif user.password_hash:
-        raise AccountError("You already have an account. Sign in, and ask your lead to add you to the panel")
+    """Create a member account and add it to the panel; the link then stops working.
+
+    A panel invitation only ever makes a new member. It never sets the password of an account that already
+    exists, even one still waiting for its own invitation to be accepted: that account's role (perhaps lead
+    or admin) was given by an administrator, and whoever holds a panel link must not be able to claim it.
+    """
+    if user_by_email(record.email) is not None:
+        raise AccountError(
+            "There is already an account for this email address. Sign in (or use the invitation you were sent "
+            "to set it up), then ask your lead to add you to the panel"
+        )
+    user = User(email=record.email, name=name, role=Role.MEMBER)
+    db.session.add(user)
     user.name = name
     user.set_password(password)
     user.access_needs, user.access_needs_other = ",".join(needs), other_needs
