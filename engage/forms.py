@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import flash
+from flask import abort, flash, request
+from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
+from sqlalchemy import Select
 from wtforms import Field, IntegerField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
@@ -80,3 +82,25 @@ def refuse(error: EngageError) -> None:
     """For a view that answers with a redirect: undo the failed change and say why on the next page."""
     db.session.rollback()
     flash(error.message)
+
+
+# The largest id a BIGINT (PostgreSQL) or INTEGER (SQLite) column holds.
+MAX_ID = 2**63 - 1
+
+
+def id_from(text: str) -> int | None:
+    """An id typed into a link or form, or None when it is not a whole number a database could hold."""
+    return int(text) if text.isdecimal() and int(text) <= MAX_ID else None
+
+
+# No list has more pages than this; a larger page number would overflow the database's OFFSET.
+MAX_PAGE = 1_000_000
+
+
+def paginate(query: Select[Any], per_page: int) -> Pagination:
+    """The page of `query` that `?page=` asks for; a number too large for any real list is a 404, not a 500."""
+    page = request.args.get("page", "")
+    number = int(page) if page.isdecimal() and int(page) > 0 else 1  # anything else shows the first page
+    if number > MAX_PAGE:
+        abort(404)
+    return db.paginate(query, page=number, per_page=per_page, error_out=False)

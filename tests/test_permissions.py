@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
@@ -307,4 +308,51 @@ def test_each_role_gets_the_expected_status_on_every_route(
         want = expected.get(role, expected.get("*"))
         if response.status_code != want:
             failures.append(f"{method} {path}: got {response.status_code}, expected {want}")
+    assert not failures, "\n".join(failures)
+
+
+HUGE = 10**25  # beyond any database integer
+
+
+def _ids(world: dict[str, Any], value: int | None = None) -> dict[str, Any]:
+    programme: Programme = world["programme"]
+    survey: Survey = world["survey"]
+    ids = {"slug": programme.slug, "component": programme.components[0].id if programme.components else 0}
+    ids |= {"programme": programme.id, "survey": survey.id, "survey_slug": survey.slug}
+    ids |= {"question": survey.questions[0].id, "spare_question": survey.questions[-1].id, "flag": world["flag"]}
+    ids |= {"run": world["run"], "theme": world["theme"], "bsl_answer": world["bsl_answer"]}
+    ids |= {"bsl_video": world["bsl_video"]} | world["review"] | world["statement"] | {"message": world["message"]}
+    ids |= {"user": world["users"]["member"].id}
+    if value is not None:
+        ids = {key: value if isinstance(id_, int) else id_ for key, id_ in ids.items()}
+    return ids
+
+
+@pytest.mark.parametrize("role", ["anonymous", "lead", "admin"])
+def test_huge_ids_pages_and_far_off_dates_never_cause_a_server_error(
+    client: FlaskClient, auth: Auth, world: dict[str, Any], role: str
+) -> None:
+    if role != "anonymous":
+        auth.login(world["users"][role])
+    huge, real = _ids(world, HUGE), _ids(world)
+    odd_queries = [
+        {"page": str(HUGE)}, {"page": "0"}, {"page": "-1"}, {"page": "٣"},
+        {"from": "0001-01-01", "to": "9999-12-31"}, {"to": "9999-12-31", "page": "2"},
+    ]  # fmt: skip
+    failures = []
+    for (endpoint, method), (path, _) in sorted(MATRIX.items()):
+        if method != "GET" or endpoint == "auth.logout":
+            continue
+        if "{" in path:
+            response = client.get(path.format(**huge))
+            response.close()  # a file download keeps its file open until then
+            if response.status_code >= 500:
+                failures.append(f"{path.format(**huge)}: {response.status_code}")
+        for query in odd_queries:
+            url = path.format(**real)
+            url += ("&" if "?" in url else "?") + urlencode(query)
+            response = client.get(url)
+            response.close()
+            if response.status_code >= 500:
+                failures.append(f"{url}: {response.status_code}")
     assert not failures, "\n".join(failures)

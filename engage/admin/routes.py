@@ -16,7 +16,7 @@ from engage.auth.models import Role, User
 from engage.auth.permissions import roles_required
 from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.forms import options, show_error
+from engage.forms import options, paginate, show_error
 from engage.notify.models import OutboxMessage
 from engage.programmes import services as programmes
 from engage.programmes.forms import PeopleForm, ProgrammeForm
@@ -32,7 +32,7 @@ def admins_only() -> None:
 @bp.route("/users")
 def users() -> str:
     """All accounts, with their roles."""
-    page = db.paginate(select(User).order_by(User.name), per_page=25, error_out=False)
+    page = paginate(select(User).order_by(User.name), 25)
     return render_template("admin/users.html", page=page)
 
 
@@ -140,7 +140,7 @@ def programme_people(programme_id: int) -> str | Response:
 def audit_log() -> str:
     """The audit trail, newest first."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate(query, 50)
     return render_template("admin/audit.html", page=page)
 
 
@@ -152,7 +152,7 @@ def outbox() -> str:
     if kind:
         query = query.where(OutboxMessage.kind == kind)
     kinds = db.session.execute(select(OutboxMessage.kind).distinct().order_by(OutboxMessage.kind)).scalars().all()
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate(query, 50)
     return render_template("admin/outbox.html", page=page, kinds=kinds, kind=kind)
 
 

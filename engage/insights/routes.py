@@ -11,7 +11,7 @@ from engage import audit
 from engage.auth.permissions import require_manager
 from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.forms import options, refuse, show_error
+from engage.forms import id_from, options, paginate, refuse, show_error
 from engage.insights import bp, jobs, services
 from engage.insights.forms import MergeForm, RenameForm, RunForm
 from engage.insights.models import SENTIMENT_LABELS, AnalysisRun, RunStatus, Theme, ThemeAssignment
@@ -171,7 +171,7 @@ def theme_page(theme_id: int) -> str | HttpResponse:
     quotes = [redact(source.text) for source in sources if source is not None]
     wanted = request.args.get("sentiment", "")
     wanted = wanted if wanted in SENTIMENT_LABELS else ""
-    page = db.paginate(services.assignments_query(theme, wanted), per_page=25, error_out=False)
+    page = paginate(services.assignments_query(theme, wanted), 25)
     return render_template(
         "insights/theme.html",
         theme=theme,
@@ -205,10 +205,10 @@ def split(theme_id: int) -> HttpResponse:
 @bp.route("/compare")
 def compare() -> str:
     """Two analyses side by side: where each theme of one went in the other."""
-    first, second = request.args.get("a", ""), request.args.get("b", "")
-    if not (first.isdecimal() and second.isdecimal()):
+    first, second = id_from(request.args.get("a", "")), id_from(request.args.get("b", ""))
+    if first is None or second is None:
         abort(404)
-    run_a, run_b = _run(int(first)), _run(int(second))
+    run_a, run_b = _run(first), _run(second)
     try:
         rows = services.compare(run_a, run_b)
     except services.InsightError:

@@ -134,7 +134,7 @@ def _scope_comments_query(run: AnalysisRun) -> Select[tuple[Comment]]:
     )
     if run.date_from:
         query = query.where(Comment.created_at >= datetime.combine(run.date_from, time.min))
-    if run.date_to:
+    if run.date_to and run.date_to < date.max:  # no day follows 31 December 9999: nothing to cut off
         query = query.where(Comment.created_at < datetime.combine(run.date_to + timedelta(days=1), time.min))
     return query
 

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from engage.auth.permissions import can_manage, require_manager
 from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.forms import show_error
+from engage.forms import paginate, show_error
 from engage.programmes import bp, services
 from engage.programmes.forms import ComponentForm
 from engage.programmes.models import CoreOfferComponent, Programme
@@ -49,7 +49,7 @@ def show(slug: str) -> str:
 def history(slug: str) -> str:
     """Every change to the programme's core offer: what, when, by whom and why."""
     programme = services.programme_or_404(slug)
-    page = db.paginate(services.history_query(programme), per_page=20, error_out=False)
+    page = paginate(services.history_query(programme), 20)
     return render_template("programmes/history.html", programme=programme, page=page)
 
 

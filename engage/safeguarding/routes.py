@@ -10,7 +10,7 @@ from engage.auth.models import Role
 from engage.auth.permissions import roles_required
 from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.forms import show_error
+from engage.forms import paginate, show_error
 from engage.safeguarding import bp, services
 from engage.safeguarding.forms import ReviewForm
 from engage.safeguarding.models import FlagStatus, Outcome, SafeguardingFlag
@@ -28,7 +28,7 @@ def queue() -> str:
     """Flags waiting for review, oldest first."""
     wanted = request.args.get("status", FlagStatus.NEW.value)
     status = FlagStatus(wanted) if wanted in {s.value for s in FlagStatus} else None
-    page = db.paginate(services.queue_query(status), per_page=25, error_out=False)
+    page = paginate(services.queue_query(status), 25)
     return render_template(
         "safeguarding/queue.html", page=page, status=status, counts=services.counts_by_status(), FlagStatus=FlagStatus
     )

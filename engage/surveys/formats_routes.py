@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.forms import show_error
+from engage.forms import paginate, show_error
 from engage.media.storage import accepts_video
 from engage.surveys import bp, formats
 from engage.surveys.forms import InterpretForm, MediaForm, QuestionMediaForm, entry_form
@@ -79,7 +79,7 @@ def question_formats(survey_id: int, question_id: int) -> str | HttpResponse:
 def bsl_answers(survey_id: int) -> str:
     """Answers given in BSL, those awaiting an English interpretation first; and interpreter requests."""
     survey = managed_survey(survey_id)
-    page = db.paginate(formats.video_answers_query(survey), per_page=20, error_out=False)
+    page = paginate(formats.video_answers_query(survey), 20)
     return render_template(
         "surveys/manage/bsl_answers.html",
         survey=survey,

@@ -44,7 +44,7 @@ def _filtered(query: Select[T], filters: Filters) -> Select[T]:
     query = query.where(Response.status == ResponseStatus.SUBMITTED)
     if filters.date_from:
         query = query.where(Response.submitted_at >= datetime.combine(filters.date_from, time.min))
-    if filters.date_to:
+    if filters.date_to and filters.date_to < date.max:  # no day follows 31 December 9999: nothing to cut off
         query = query.where(Response.submitted_at < datetime.combine(filters.date_to + timedelta(days=1), time.min))
     if filters.response_format:
         query = query.where(Response.formats.contains(filters.response_format.value))

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from analysis.sentiment import LABELS as SENTIMENT_LABELS
 from engage import audit
 from engage.exceptions import EngageError
-from engage.extensions import db
+from engage.forms import paginate
 from engage.surveys import bp, formats, importing, results
 from engage.surveys.demo import ATTRIBUTION
 from engage.surveys.manage import managed_survey
@@ -76,7 +76,7 @@ def text_answers(survey_id: int, question_id: int) -> str:
     wanted = request.args.get("sentiment", "")
     wanted = wanted if wanted in SENTIMENT_LABELS else ""
     ids = results.matching_ids(survey, filters)
-    page = db.paginate(results.text_answers_query(question, ids, search, wanted), per_page=25, error_out=False)
+    page = paginate(results.text_answers_query(question, ids, search, wanted), 25)
     return render_template(
         "surveys/manage/text_answers.html",
         survey=survey,
