@@ -14,8 +14,8 @@ from sqlalchemy import select
 from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.markdown import render
-from engage.panels.models import Comment, Draft, DraftStatus
-from engage.panels.services import diff_words
+from engage.panels.models import Comment, Draft, DraftStatus, Panel, PanelKind
+from engage.panels.services import diff_words, is_member
 from engage.programmes.models import Programme
 from engage.timeutil import utcnow
 from tests.conftest import PAYLOADS, Auth
@@ -24,7 +24,7 @@ from tests.conftest import PAYLOADS, Auth
 @pytest.fixture
 def people(make_user: Callable[..., User], make_programme: Callable[..., Programme]) -> dict:
     lead, member, other = make_user(Role.LEAD), make_user(Role.MEMBER, name="Morgan Member"), make_user(Role.MEMBER)
-    return {"lead": lead, "member": member, "other": other, "programme": make_programme(people=(lead,))}
+    return {"lead": lead, "member": member, "other": other, "programme": make_programme(people=(lead, member))}
 
 
 def _id_from(location: str) -> int:
@@ -196,3 +196,31 @@ def test_markdown_never_renders_script_or_handlers() -> None:
 def test_markdown_keeps_ordinary_formatting() -> None:
     html = str(render("**Bold** and a [link](https://www.nhs.uk)\n\n- one\n- two"))
     assert "<strong>Bold</strong>" in html and 'href="https://www.nhs.uk"' in html and "<li>one</li>" in html
+
+
+def test_a_lead_cannot_give_programme_access_through_a_panel(
+    app: Flask, client: FlaskClient, auth: Auth, people: dict, make_user: Callable[..., User],
+    make_programme: Callable[..., Programme],
+) -> None:  # fmt: skip
+    outsider_lead = make_user(Role.LEAD, name="Olive Outsider")
+    elsewhere = make_user(Role.MEMBER, name="Ezra Elsewhere")
+    make_programme(people=(elsewhere,))
+    programme = people["programme"]
+    with app.app_context():
+        panel = Panel(programme_id=programme.id, kind=PanelKind.EXPERTS, name="Experts", purpose="Review")
+        db.session.add(panel)
+        db.session.commit()
+        panel_id = panel.id
+    auth.login(people["lead"])
+    page = client.get(f"/panels/{panel_id}").get_data(as_text=True)
+    assert "Morgan Member" in page, "people on the programme can be added"
+    assert "Olive Outsider" not in page and "Ezra Elsewhere" not in page and elsewhere.email not in page
+    forged = client.post(f"/panels/{panel_id}", data={"user": str(outsider_lead.id), "role": "member"})
+    assert forged.status_code == 200
+    with app.app_context():
+        live = db.session.get(Programme, programme.id)
+        assert outsider_lead.id not in {u.id for u in live.people}
+        assert not is_member(db.session.get(User, outsider_lead.id), db.session.get(Panel, panel_id))
+    auth.logout()
+    auth.login(outsider_lead)
+    assert client.get(f"/insights/{programme.slug}").status_code == 403, "no access to the programme's analyses"

@@ -59,6 +59,7 @@ def load_demo_panels(programme: Programme, lead: User, member: User) -> None:
     if db.session.execute(select(Draft).where(Draft.title == DRAFT_TITLE)).scalar_one_or_none() is not None:
         return
     jordan, priya = (_member(email, name) for email, name in EXTRA_MEMBERS)
+    programme.people.extend(p for p in (jordan, priya) if p not in programme.people)  # as an administrator would
     db.session.flush()
     experts = services.create_panel(
         lead,

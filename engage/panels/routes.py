@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
 from engage.auth.models import Role, User
@@ -100,10 +99,12 @@ def programme_panels(slug: str) -> str | HttpResponse:
 
 
 def _member_form(panel: Panel) -> MemberForm:
+    """The people a lead can add: those already on the programme, never the whole list of accounts."""
     form = MemberForm()
-    people = db.session.execute(
-        select(User).where(User.role.in_([Role.MEMBER, Role.LEAD]), User.active).order_by(User.name)
-    ).scalars()
+    people = sorted(
+        (u for u in panel.programme.people if u.role in (Role.MEMBER, Role.LEAD) and u.active),
+        key=lambda u: u.name,
+    )
     form.user.choices = options((u.id, f"{u.name} ({u.email})") for u in people if not services.is_member(u, panel))
     return form
 

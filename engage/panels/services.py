@@ -78,15 +78,22 @@ def create_panel(actor: User, programme: Programme, *, kind: PanelKind, name: st
 
 
 def add_member(actor: User, panel: Panel, user: User, role: MemberRole) -> Membership:
-    """Add a member (or chair) to a panel; they also join the programme so they can see its drafts."""
+    """Add someone who works on the programme to one of its panels, as a member or chair.
+
+    Only administrators decide who works on a programme (that gives a lead its results and BSL answers), so a
+    lead can add to a panel only people already on the programme; others join through an invitation link.
+    """
+    if user not in panel.programme.people:
+        raise PanelError(
+            "Only people who work on this programme can join its panels. Send them an invitation link, "
+            "or ask an administrator to add them to the programme"
+        )
     if user.role not in (Role.MEMBER, Role.LEAD):
         raise PanelError("Only panel members can join a panel. Change their role first")
     if is_member(user, panel):
         raise PanelError("They are already on this panel")
     membership = Membership(panel=panel, user=user, role=role)
     db.session.add(membership)
-    if user not in panel.programme.people:
-        panel.programme.people.append(user)
     audit.record(actor.id, "panel_member_added", panel, f"user={user.id}")
     db.session.flush()
     return membership
