@@ -30,13 +30,16 @@ def setup(
     return {"lead": lead, "member": member, "programme": programme, **make_review(programme, member)}
 
 
-def test_an_invitation_link_creates_a_member_account(app: Flask, client: FlaskClient, auth: Auth, setup: dict) -> None:
+def _panel_link(client: FlaskClient, auth: Auth, setup: dict, name: str, email: str) -> str:
+    """The lead invites someone to the panel; returns the path of the link they are sent, signed out again."""
     auth.login(setup["lead"])
-    html = client.post(
-        f"/panels/{setup['panel']}/invite", data={"name": "Nia Newcomer", "email": "nia@example.org"}
-    ).get_data(as_text=True)
-    path = re.search(r"http://localhost(/panels/join/[A-Za-z0-9_-]+)", html).group(1)
+    html = client.post(f"/panels/{setup['panel']}/invite", data={"name": name, "email": email}).get_data(as_text=True)
     auth.logout()
+    return re.search(r"http://localhost(/panels/join/[A-Za-z0-9_-]+)", html).group(1)
+
+
+def test_an_invitation_link_creates_a_member_account(app: Flask, client: FlaskClient, auth: Auth, setup: dict) -> None:
+    path = _panel_link(client, auth, setup, "Nia Newcomer", "nia@example.org")
     joined = client.post(
         path,
         data={
@@ -180,12 +183,7 @@ def test_a_panel_invitation_cannot_claim_an_account_an_admin_created(
     assert created.status_code == 200, "the admin sees the new account's own invitation link"
     admin_link = re.search(r"http://localhost(/invite/[A-Za-z0-9_-]+)", created.get_data(as_text=True)).group(1)
     auth.logout()
-    auth.login(setup["lead"])
-    html = client.post(
-        f"/panels/{setup['panel']}/invite", data={"name": "Not them", "email": "new.admin@example.org"}
-    ).get_data(as_text=True)
-    panel_link = re.search(r"http://localhost(/panels/join/[A-Za-z0-9_-]+)", html).group(1)
-    auth.logout()
+    panel_link = _panel_link(client, auth, setup, "Not them", "new.admin@example.org")
     form = {"name": "Taken over", "password": "a long new passphrase", "confirm": "a long new passphrase"}
     refused = client.post(panel_link, data=form)
     assert refused.status_code == 200 and "There is already an account" in refused.get_data(as_text=True)
