@@ -64,6 +64,22 @@ def database_uri(url: str) -> str:
     return url
 
 
+def private_folder(path: Path) -> Path:
+    """Make (or keep) a folder only this account can read: it holds answers, contact details and videos."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def _private_sqlite_file(uri: str) -> None:
+    """Create the SQLite database file readable by this account only, before SQLite makes it world-readable."""
+    path = Path(uri.removeprefix("sqlite:///"))
+    if uri.startswith("sqlite:///") and path.is_absolute():  # relative paths are the instance folder's, made private
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        path.chmod(0o600)
+
+
 def _development_secret(instance: Path) -> str:
     """A random key kept in the instance folder, so development sessions survive restarts."""
     path = instance / "secret_key"
@@ -81,7 +97,7 @@ def _development_secret(instance: Path) -> str:
 def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     """Layer defaults, instance config, environment and test overrides onto app.config."""
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     app.config.from_mapping(DEFAULTS)
     app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'engage.sqlite'}"
     app.config.from_pyfile("config.py", silent=True)
@@ -94,6 +110,7 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["SQLALCHEMY_DATABASE_URI"])
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     production = app.config["ENV_NAME"] == "production"
     if production:

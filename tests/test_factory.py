@@ -8,6 +8,7 @@ import pytest
 
 from engage import create_app
 from engage.config import UnsafeConfigError
+from engage.extensions import db
 
 
 def test_defaults_to_sqlite_in_the_instance_folder(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -57,3 +58,28 @@ def test_test_config_overrides_everything(monkeypatch: pytest.MonkeyPatch) -> No
     app = create_app({"INVITE_DAYS": 9, "TESTING": True})
     assert app.config["INVITE_DAYS"] == 9
     assert app.testing
+
+
+def test_the_database_uploads_and_import_stash_are_private_to_the_account(tmp_path: Path) -> None:
+    from engage.media.storage import upload_dir
+    from engage.surveys.importing import discard, stash
+
+    database = tmp_path / "data" / "engage.sqlite"
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "x" * 40, "UPLOAD_DIR": str(tmp_path / "up")}
+    )
+    with app.app_context():
+        db.create_all()
+        uploads = upload_dir()
+        token = stash(b"Comments\nMy name is Sam\n")
+        stashed = Path(app.instance_path) / "imports" / f"{token}.upload"
+        modes = {
+            "database": database.stat().st_mode & 0o777,
+            "uploads folder": uploads.stat().st_mode & 0o777,
+            "instance folder": Path(app.instance_path).stat().st_mode & 0o777,
+            "stashed import": stashed.stat().st_mode & 0o777,
+        }
+        discard(token)
+    with app.app_context():
+        db.engine.dispose()
+    assert modes == {"database": 0o600, "uploads folder": 0o700, "instance folder": 0o700, "stashed import": 0o600}

@@ -11,6 +11,7 @@ from typing import IO, Any, TypeVar
 
 from flask import Flask, Request, current_app
 
+from engage.config import private_folder
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.media.models import MediaFile, MediaKind
@@ -74,9 +75,7 @@ def limit_for(kind: MediaKind) -> int:
 
 def upload_dir(app: Flask | None = None) -> Path:
     app = app or current_app
-    path = Path(app.config.get("UPLOAD_DIR") or Path(app.instance_path) / "uploads")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_folder(Path(app.config.get("UPLOAD_DIR") or Path(app.instance_path) / "uploads"))
 
 
 def sweep_partial_uploads(app: Flask | None = None) -> int:

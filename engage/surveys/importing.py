@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import secrets
 import time
@@ -15,6 +16,7 @@ from flask import current_app
 
 from engage import audit
 from engage.auth.models import User
+from engage.config import private_folder
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.signals import response_submitted
@@ -147,9 +149,7 @@ def suggested_mapping(survey: Survey, table: Table) -> dict[int, int]:
 
 
 def _stash_dir() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(exist_ok=True)
-    return folder
+    return private_folder(Path(current_app.instance_path) / "imports")
 
 
 def stash(data: bytes) -> str:
@@ -159,7 +159,10 @@ def stash(data: bytes) -> str:
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
-    (_stash_dir() / f"{token}.upload").write_bytes(data)
+    # Readable by this account only: the file holds people's answers until it is imported or expires.
+    descriptor = os.open(_stash_dir() / f"{token}.upload", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
     return token
 
 
