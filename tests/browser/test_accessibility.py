@@ -112,6 +112,7 @@ PAGES = [
     ("lead", "/you-said-we-did/statements/{statement}/edit", 200, True),
     ("lead", "/you-said-we-did/statements/{statement}/delete", 200, False),
     ("lead", "/you-said-we-did/statements/{statement}/publish", 200, False),
+    ("lead", "/you-said-we-did/actions/{action}/core-offer/{action_component}", 200, True),
     ("lead", "/you-said-we-did/quotes/{quote}", 200, True),
     ("lead", "/you-said-we-did/statements/{statement}/actions/new", 200, True),
     ("lead", "/you-said-we-did/actions/{action}", 200, True),
@@ -135,6 +136,7 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
         draft = db.session.execute(select(Draft).where(Draft.title == DRAFT_TITLE)).scalar_one()
         comment = db.session.execute(select(Comment).order_by(Comment.id)).scalars().first()
         assert theme is not None, "the demo analysis found themes"
+        action = db.session.execute(select(WeDid).order_by(WeDid.id)).scalars().first()
         return {
             "component": component.id,
             "programme": component.programme_id,
@@ -153,7 +155,8 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
             "meeting": db.session.execute(select(Meeting.id)).scalars().first(),
             "statement": db.session.execute(select(YouSaid.id).order_by(YouSaid.id)).scalars().first(),
             "quote": db.session.execute(select(Quote.id).order_by(Quote.id)).scalars().first(),
-            "action": db.session.execute(select(WeDid.id).order_by(WeDid.id)).scalars().first(),
+            "action": action.id,
+            "action_component": action.components[0].id,
             "message": db.session.execute(select(OutboxMessage.id).order_by(OutboxMessage.id)).scalars().first(),
             "bsl_answer": db.session.execute(select(Answer.id).where(Answer.video_id.is_not(None))).scalars().first(),
         }
