@@ -38,7 +38,9 @@ def navigation() -> list[dict[str, Any]]:
 
 
 def template_globals() -> dict[str, Any]:
-    return {"nav_items": navigation(), "Role": Role}
+    from engage.notify.services import absolute_url
+
+    return {"nav_items": navigation(), "Role": Role, "absolute_url": absolute_url}
 
 
 def choice_items(field: Any, state: str = "checked") -> list[dict[str, Any]]:

@@ -86,6 +86,7 @@ def app_config(tmp_path: Path) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{tmp_path / 'test.sqlite'}",
         "DEMO_PASSWORD": "demo password for tests",
+        "PUBLIC_URL": "http://localhost",
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "VIDEO_MAX_BYTES": 1024 * 1024,
     }

@@ -340,3 +340,27 @@ def test_easy_read_can_be_chosen_and_switched_keeping_every_answer(
         response = db.session.execute(select(Response)).scalar_one()
         assert response.formats == "easy_read,standard"
         assert {a.question_id: a.display for a in response.answers} == {q1.id: "Kind staff", q2.id: "Good"}
+
+
+def test_links_in_emails_and_feeds_never_follow_the_host_header(
+    app: Flask, client: FlaskClient, survey: Survey
+) -> None:
+    from engage.notify.models import OutboxMessage
+
+    app.config["PUBLIC_URL"] = "https://engage.example.nhs.uk"
+    begin(client, survey)
+    session = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert session is not None
+    client.set_cookie(session.key, session.value, domain="evil.example")  # the same browser, another Host header
+    evil = {"base_url": "http://evil.example"}
+    html = client.post(f"/surveys/{survey.slug}/save", **evil).get_data(as_text=True)
+    code = html.split('<p class="nhsuk-heading-l engage-token">')[1].split("</p>")[0].strip()
+    assert "https://engage.example.nhs.uk/surveys/" in html and "evil.example" not in html
+    client.post(
+        f"/surveys/{survey.slug}/save/email",
+        data={"code": code, "email": "me@example.org"},
+        **evil,
+    )
+    with app.app_context():
+        body = db.session.execute(select(OutboxMessage.body)).scalar_one()
+    assert "https://engage.example.nhs.uk/surveys/" in body and "evil.example" not in body

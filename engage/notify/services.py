@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from engage.auth.models import User
@@ -26,12 +26,15 @@ PREFERENCES = {
 
 
 def absolute_url(endpoint: str, **values: object) -> str:
-    """A full link for an email: from the request when there is one, else from PUBLIC_URL (commands, jobs)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
+    """A full link (for an email, a feed or a link to copy), always at PUBLIC_URL.
+
+    Never from the request: its Host header is whatever the sender typed, and a link built from it could send
+    someone's resume link or invitation to another site.
+    """
+    anchor = values.pop("_anchor", None)
     base = urlsplit(current_app.config["PUBLIC_URL"])
     adapter = current_app.url_map.bind(base.netloc, url_scheme=base.scheme, script_name=base.path or "/")
-    return adapter.build(endpoint, values, force_external=True)
+    return adapter.build(endpoint, values, force_external=True) + (f"#{anchor}" if anchor else "")
 
 
 def already_sent(user: User, kind: str, about: str) -> bool:

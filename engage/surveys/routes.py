@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from engage.auth.permissions import can_manage
 from engage.extensions import db
 from engage.media.storage import UploadError, accepts_video
+from engage.notify.services import absolute_url
 from engage.panels.models import Panel
 from engage.panels.services import is_member
 from engage.surveys import answering, bp, formats
@@ -327,7 +328,7 @@ def email_resume(slug: str) -> str:
     code = form.code.data or ""
     emailed = False
     if form.validate_on_submit():
-        link = url_for("surveys.resume_link", slug=slug, code=code.replace("-", ""), _external=True)
+        link = absolute_url("surveys.resume_link", slug=slug, code=code.replace("-", ""))
         emailed = answering.email_resume_link(response, code, form.email.data, link)
         if not emailed:
             form.email.errors.append("That code is no longer current. Get a new code and try again")

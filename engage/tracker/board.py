@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree
 
-from flask import Response, render_template, request, url_for
+from flask import Response, render_template, request
 from werkzeug.wrappers import Response as HttpResponse
 
+from engage.notify.services import absolute_url
 from engage.programmes.models import Programme
 from engage.programmes.services import programme_or_404
 from engage.tracker import actions, bp, loop, reach, reporting, statements
@@ -59,7 +60,7 @@ def easy_board(slug: str) -> tuple[str, int]:
 def _item_json(item: YouSaid) -> dict[str, Any]:
     return {
         "id": item.id,
-        "url": url_for("tracker.board", slug=item.programme.slug, _anchor=f"you-said-{item.id}", _external=True),
+        "url": absolute_url("tracker.board", slug=item.programme.slug, _anchor=f"you-said-{item.id}"),
         "you_said": item.title,
         "statement": item.statement,
         "easy_read": item.easy_read_text,
@@ -103,7 +104,7 @@ def feed_json(slug: str) -> HttpResponse:
         return Response(json.dumps({"error": problem}), status=400, mimetype="application/json")
     body = {
         "programme": programme.title,
-        "board": url_for("tracker.board", slug=slug, _external=True),
+        "board": absolute_url("tracker.board", slug=slug),
         "items": [_item_json(item) for item in items],
     }
     return Response(json.dumps(body, ensure_ascii=False, indent=1), mimetype="application/json")
@@ -116,10 +117,10 @@ def feed_atom(slug: str) -> HttpResponse:
     items, problem = _feed_problem(programme)
     if problem:
         return Response(problem, status=400, mimetype="text/plain")
-    board_url = url_for("tracker.board", slug=slug, _external=True)
+    board_url = absolute_url("tracker.board", slug=slug)
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
-    _text(feed, "id", url_for("tracker.feed_atom", slug=slug, _external=True))
+    _text(feed, "id", absolute_url("tracker.feed_atom", slug=slug))
     _text(feed, "title", f"You said, we did: {programme.title}")
     stamps = [_updated(item) for item in items]
     _text(feed, "updated", _iso(max(stamps)) if stamps else "1970-01-01T00:00:00Z")
