@@ -51,7 +51,7 @@ def insights_job_command(run_id: int, mode: str) -> None:
 @with_appcontext
 def send_reminders_command() -> None:
     """Remind panel members of reviews that close within two days (run daily from cron)."""
-    from engage.notify.services import deliver_pending
+    from engage.notify.jobs import deliver_pending
     from engage.panels.services import send_reminders
 
     queued = send_reminders()
@@ -63,7 +63,7 @@ def send_reminders_command() -> None:
 @with_appcontext
 def send_mail_command() -> None:
     """Send queued notifications by SMTP when MAIL_BACKEND is "smtp"."""
-    from engage.notify.services import deliver_pending
+    from engage.notify.jobs import deliver_pending
 
     click.echo(f"Sent {deliver_pending()} messages.")
 

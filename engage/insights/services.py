@@ -16,12 +16,13 @@ from engage.auth.models import User
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.insights.models import SENTIMENT_LABELS, AnalysisRun, RunStatus, Theme, ThemeAssignment, ThemeQuote
-from engage.panels.models import Comment, Draft, DraftSection
+from engage.panels.models import Comment
+from engage.panels.services import programme_comments_query
 from engage.programmes.models import Programme
 from engage.signals import answer_sentiments, citations
 from engage.surveys import results
 from engage.surveys.models import Answer, Channel, Format, Question, Response, ResponseStatus, Survey
-from engage.timeutil import utcnow
+from engage.timeutil import end_of, utcnow
 
 
 class InsightError(EngageError):
@@ -125,17 +126,11 @@ def scope_comments(run: AnalysisRun) -> list[Comment]:
 
 
 def _scope_comments_query(run: AnalysisRun) -> Select[tuple[Comment]]:
-    query = (
-        select(Comment)
-        .join(DraftSection)
-        .join(Draft)
-        .where(Draft.programme_id == run.programme_id, Comment.withdrawn.is_(False))
-        .order_by(Comment.id)
-    )
+    query = programme_comments_query(run.programme_id)
     if run.date_from:
         query = query.where(Comment.created_at >= datetime.combine(run.date_from, time.min))
-    if run.date_to and run.date_to < date.max:  # no day follows 31 December 9999: nothing to cut off
-        query = query.where(Comment.created_at < datetime.combine(run.date_to + timedelta(days=1), time.min))
+    if run.date_to and (end := end_of(run.date_to)):
+        query = query.where(Comment.created_at < end)
     return query
 
 
@@ -181,9 +176,9 @@ def restart(actor: User, run: AnalysisRun, *, keep_themes: bool = False) -> Anal
     """
     if not run.status.finished:
         raise InsightError("Wait for this analysis to finish, or cancel it, before you run it again")
-    if cited_by(run):
-        if keep_themes:
-            _unchanged_evidence(run, "change this analysis's themes")
+    if keep_themes:
+        _unchanged_evidence(run, "change this analysis's themes")
+    elif cited_by(run):
         copy = AnalysisRun(
             programme_id=run.programme_id,
             created_by_id=actor.id,

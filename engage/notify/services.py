@@ -1,10 +1,8 @@
-"""Send a notification: always recorded in the outbox; delivered by SMTP when MAIL_BACKEND is "smtp"."""
+"""Queue a notification: always kept in the outbox; `engage.notify.jobs` sends it when MAIL_BACKEND is "smtp"."""
 
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass
-from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,7 +12,6 @@ from sqlalchemy import select
 from engage.auth.models import User
 from engage.extensions import db
 from engage.notify.models import OutboxMessage
-from engage.timeutil import utcnow
 
 # The kinds of message a user can switch off, with the User flag that holds their choice.
 PREFERENCES = {
@@ -76,31 +73,3 @@ def notify_address(address: str, kind: str, email: Email) -> OutboxMessage:
     message = OutboxMessage(to_email=address, kind=kind, subject=email.subject, body=email.body)
     db.session.add(message)
     return message
-
-
-def deliver_pending() -> int:
-    """Send unsent outbox messages by SMTP (only when MAIL_BACKEND is "smtp"). Returns how many were sent."""
-    config = current_app.config
-    if config.get("MAIL_BACKEND") != "smtp":
-        return 0
-    pending = db.session.execute(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).scalars().all()
-    sent = 0
-    with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 587)), timeout=30) as smtp:
-        if config.get("MAIL_USE_TLS", True):
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        for message in pending:
-            email = EmailMessage()
-            email["From"], email["To"], email["Subject"] = config["MAIL_FROM"], message.to_email, message.subject
-            email.set_content(message.body)
-            try:
-                smtp.send_message(email)
-            except smtplib.SMTPException as error:
-                message.error = type(error).__name__
-            else:
-                message.sent_at, sent = utcnow(), sent + 1
-            # Sending is a job, not a request: each message is recorded as sent as soon as it is, so a
-            # process that dies part way never sends the same email twice.
-            db.session.commit()
-    return sent

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from engage import audit
 from engage.auth.models import Role, User
@@ -229,6 +229,17 @@ def decide(lead: User, comment: Comment, outcome: Outcome, reason: str) -> Comme
     notify(comment.author, "comment_decision", email, about=f"comment:{comment.id}:{outcome.value}")
     db.session.flush()
     return decision
+
+
+def programme_comments_query(programme_id: int) -> Select[tuple[Comment]]:
+    """Comments (not withdrawn) on any of a programme's drafts, oldest first."""
+    return (
+        select(Comment)
+        .join(DraftSection)
+        .join(Draft)
+        .where(Draft.programme_id == programme_id, Comment.withdrawn.is_(False))
+        .order_by(Comment.id)
+    )
 
 
 def live_comments(draft: Draft, version: int | None = None) -> list[Comment]:

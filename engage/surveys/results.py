@@ -6,7 +6,7 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from engage.extensions import db
 from engage.signals import sentiments
 from engage.surveys.models import Answer, Channel, Format, Question, Response, ResponseStatus, Survey
+from engage.timeutil import end_of
 
 T = TypeVar("T", bound=tuple[Any, ...])
 
@@ -44,19 +45,13 @@ def _filtered(query: Select[T], filters: Filters) -> Select[T]:
     query = query.where(Response.status == ResponseStatus.SUBMITTED)
     if filters.date_from:
         query = query.where(Response.submitted_at >= datetime.combine(filters.date_from, time.min))
-    if filters.date_to and filters.date_to < date.max:  # no day follows 31 December 9999: nothing to cut off
-        query = query.where(Response.submitted_at < datetime.combine(filters.date_to + timedelta(days=1), time.min))
+    if filters.date_to and (end := end_of(filters.date_to)):
+        query = query.where(Response.submitted_at < end)
     if filters.response_format:
         query = query.where(Response.formats.contains(filters.response_format.value))
     if filters.channel:
         query = query.where(Response.channel == filters.channel)
     return query
-
-
-def submitted_query(survey: Survey, filters: Filters) -> Select[tuple[Response]]:
-    """A survey's submitted responses matching the filters, oldest first."""
-    query = _filtered(select(Response).where(Response.survey_id == survey.id), filters)
-    return query.order_by(Response.submitted_at, Response.id)
 
 
 def submitted_ids(filters: Filters) -> Select[tuple[int]]:

@@ -20,16 +20,20 @@ ATOM = "http://www.w3.org/2005/Atom"
 BOARD = "/programmes/<slug>/you-said-we-did"
 
 
-def _filtered(programme: Programme) -> tuple[list[YouSaid], reporting.BoardFilters, str | None]:
+def _filtered(
+    programme: Programme, published: list[YouSaid]
+) -> tuple[list[YouSaid], reporting.BoardFilters, str | None]:
+    """The statements the filters in the address select; unknown filters show everything, with a message."""
     try:
         filters = reporting.board_filters(programme, request.args.get("component", ""), request.args.get("status", ""))
     except statements.TrackerError as error:
-        return reporting.board_items(programme, reporting.BoardFilters()), reporting.BoardFilters(), str(error)
-    return reporting.board_items(programme, filters), filters, None
+        return published, reporting.BoardFilters(), str(error)
+    return reporting.board_items(published, filters), filters, None
 
 
 def _board(programme: Programme, template: str) -> tuple[str, int]:
-    items, filters, problem = _filtered(programme)
+    published = statements.you_saids(programme, published_only=True)
+    items, filters, problem = _filtered(programme, published)
     return (
         render_template(
             template,
@@ -37,7 +41,7 @@ def _board(programme: Programme, template: str) -> tuple[str, int]:
             items=items,
             filters=filters,
             problem=problem,
-            charts=reporting.board_charts(programme),
+            charts=reporting.board_charts(programme, published),
             statuses=list(ActionStatus),
             reach=reach.reaches(items),
         ),
@@ -89,7 +93,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _feed_problem(programme: Programme) -> tuple[list[YouSaid], str | None]:
-    items, _, problem = _filtered(programme)
+    items, _, problem = _filtered(programme, statements.you_saids(programme, published_only=True))
     unknown = set(request.args) - {"component", "status"}
     if unknown:
         problem = f"Unknown parameter: {sorted(unknown)[0][:40]}. Use component and status"

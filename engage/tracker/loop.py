@@ -95,16 +95,17 @@ def unsubscribe(token: str) -> bool:
     return True
 
 
-def _told(event: str, recipient: str) -> bool:
-    seen = select(LoopNotice.id).where(LoopNotice.event == event, LoopNotice.recipient == recipient)
-    return db.session.execute(seen).first() is not None
-
-
 @dataclass
 class Recipient:
-    key: str  # "contact:<id>" or "user:<id>": who was told, without their address
+    kind: str  # "contact" (a respondent's contact details) or "user" (a panel member)
+    ident: int
     email: str = ""
     user: User | None = None
+
+    @property
+    def key(self) -> str:
+        """Who was told, as loop notices record it, without their address."""
+        return f"{self.kind}:{self.ident}"
 
 
 def recipients(you_said: YouSaid) -> list[Recipient]:
@@ -115,16 +116,17 @@ def recipients(you_said: YouSaid) -> list[Recipient]:
         query = select(Contact).where(
             Contact.response_id.in_(people.response_ids), Contact.wants_updates.is_(True), Contact.email != ""
         )
-        found += [Recipient(f"contact:{c.id}", email=c.email) for c in db.session.execute(query).scalars()]
+        found += [Recipient("contact", c.id, email=c.email) for c in db.session.execute(query).scalars()]
     if people.comment_author_ids:
         query = select(User).where(User.id.in_(people.comment_author_ids), User.notify_updates.is_(True))
-        found += [Recipient(f"user:{u.id}", user=u) for u in db.session.execute(query.order_by(User.id)).scalars()]
+        found += [Recipient("user", u.id, user=u) for u in db.session.execute(query.order_by(User.id)).scalars()]
     return found
 
 
 def still_to_tell(you_said: YouSaid, event: str) -> list[Recipient]:
     """Those of the statement's recipients not yet told about this event."""
-    return [person for person in recipients(you_said) if not _told(event, person.key)]
+    told = set(db.session.execute(select(LoopNotice.recipient).where(LoopNotice.event == event)).scalars())
+    return [person for person in recipients(you_said) if person.key not in told]
 
 
 def tell_contributors(statement: YouSaid, event: str, template: str, **context: Any) -> int:
@@ -134,8 +136,7 @@ def tell_contributors(statement: YouSaid, event: str, template: str, **context: 
     people = still_to_tell(statement, event)
     for person in people:
         db.session.add(LoopNotice(event=event, recipient=person.key))
-        kind, ident = person.key.split(":")
-        email = compose(template, board=board, stop=unsubscribe_link(kind, int(ident)), **context)
+        email = compose(template, board=board, stop=unsubscribe_link(person.kind, person.ident), **context)
         if person.user is not None:
             notify(person.user, "you_said_update", email, about=event)
         else:

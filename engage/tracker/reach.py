@@ -74,11 +74,6 @@ def _tally(response_ids: set[int], facts: dict[int, ResponseFacts], extra_people
     )
 
 
-def reach_of(response_ids: set[int], extra_people: int = 0) -> Reach:
-    """Counts over these submitted responses (and panel members), for suppression by the caller."""
-    return _tally(response_ids, _response_facts(response_ids), extra_people)
-
-
 def you_said_reach(you_said: YouSaid) -> Reach:
     return reaches([you_said])[you_said.id]
 

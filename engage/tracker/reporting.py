@@ -42,18 +42,17 @@ def board_filters(programme: Programme, component: str, status: str) -> BoardFil
     return filters
 
 
-def board_items(programme: Programme, filters: BoardFilters) -> list[YouSaid]:
-    """Published statements whose actions match the filters (all published ones when no filter is set)."""
-    items = you_saids(programme, published_only=True)
+def board_items(published: list[YouSaid], filters: BoardFilters) -> list[YouSaid]:
+    """The published statements whose actions match the filters (all of them when no filter is set)."""
     if filters.component_id is None and filters.status is None:
-        return items
+        return published
 
     def matches(action: WeDid) -> bool:
         if filters.component_id is not None and filters.component_id not in {c.id for c in action.components}:
             return False
         return filters.status is None or action.status == filters.status
 
-    return [item for item in items if any(matches(a) for a in item.actions)]
+    return [item for item in published if any(matches(a) for a in item.actions)]
 
 
 @dataclass
@@ -81,12 +80,13 @@ class BoardCharts:
         return sum(self.actions_by_status.values())
 
 
-def board_charts(programme: Programme) -> BoardCharts:
+def board_charts(programme: Programme, published: list[YouSaid]) -> BoardCharts:
+    """What the board's charts count, over all of the programme's published statements."""
     themes = {t.id for t in latest_themes(programme)}
     answered: set[int] = set()
     said: set[int] = set()
     statuses: Counter[ActionStatus] = Counter()
-    for item in you_saids(programme, published_only=True):
+    for item in published:
         linked = {t.id for t in item.themes} & themes
         (answered if item.actions else said).update(linked)
         statuses.update(a.status for a in item.actions)

@@ -16,7 +16,8 @@ from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, Theme
 from engage.media.models import MediaKind
 from engage.media.storage import UploadError, discard, store
-from engage.panels.models import Comment, Draft, DraftSection
+from engage.panels.models import Comment
+from engage.panels.services import programme_comments_query
 from engage.programmes.models import Programme
 from engage.signals import themes_cited
 from engage.surveys.models import Answer
@@ -68,15 +69,8 @@ def programme_themes(programme: Programme) -> list[Theme]:
 
 
 def programme_comments(programme: Programme) -> list[Comment]:
-    """Panel comments on the programme's drafts, decided ones first."""
-    query = (
-        select(Comment)
-        .join(DraftSection)
-        .join(Draft)
-        .where(Draft.programme_id == programme.id, Comment.withdrawn.is_(False))
-        .order_by(Comment.id)
-    )
-    return list(db.session.execute(query).scalars())
+    """Panel comments (not withdrawn) on the programme's drafts, oldest first."""
+    return list(db.session.execute(programme_comments_query(programme.id)).scalars())
 
 
 def _evidence(programme: Programme, statement: Statement) -> tuple[list[Theme], list[Comment]]:
