@@ -14,11 +14,12 @@ run: setup
 	$(BIN)/flask --app wsgi demo
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
-## The whole suite: lint, the import contracts, unit and integration tests, then real-browser accessibility tests
+## The whole suite: lint, the import contracts, security analysis, unit and integration tests, then real-browser tests
 test: setup system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -c pyproject.toml -r engage analysis wsgi.py gunicorn.conf.py
 	$(BIN)/pytest -m "not browser" -q
 	$(BIN)/pytest -m browser -q
 

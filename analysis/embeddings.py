@@ -55,8 +55,9 @@ def build(path: Path = TABLE, batch_size: int = 512) -> Path:
     from transformers import AutoModel, AutoTokenizer
 
     torch.manual_seed(0)
-    tokenizer = AutoTokenizer.from_pretrained(_model_path(), local_files_only=True)
-    model = AutoModel.from_pretrained(_model_path(), local_files_only=True).eval()
+    # B615 (no pinned revision) does not apply: the model is a local folder, never a download from the Hub.
+    tokenizer = AutoTokenizer.from_pretrained(_model_path(), local_files_only=True)  # nosec B615
+    model = AutoModel.from_pretrained(_model_path(), local_files_only=True).eval()  # nosec B615
     vocab = tokenizer.get_vocab()
     ids = sorted(vocab.values())
     vectors = np.zeros((len(ids), DIMENSIONS), dtype=np.float32)
@@ -79,7 +80,8 @@ def build(path: Path = TABLE, batch_size: int = 512) -> Path:
 def _tokenizer() -> Any:
     from transformers import AutoTokenizer
 
-    return AutoTokenizer.from_pretrained(_model_path(), local_files_only=True)
+    # A local folder, never a download from the Hub (bandit B615).
+    return AutoTokenizer.from_pretrained(_model_path(), local_files_only=True)  # nosec B615
 
 
 def _raw_vectors() -> np.ndarray:
@@ -205,7 +207,8 @@ def fit(texts: list[str], path: Path = FITTED, alpha: float = 0.1, batch_size: i
     from transformers import AutoModel
 
     tokenizer = _tokenizer()
-    model = AutoModel.from_pretrained(_model_path(), local_files_only=True).eval()
+    # A local folder, never a download from the Hub (bandit B615).
+    model = AutoModel.from_pretrained(_model_path(), local_files_only=True).eval()  # nosec B615
     raw = _raw_vectors()
     sums, counts = np.zeros((len(raw), DIMENSIONS)), np.zeros(len(raw))
     targets = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)

@@ -27,7 +27,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.request_class = EngageRequest
     config.load(app, test_config)
-    if app.config["PROXY_COUNT"]:
+    from engage.security import TrustedHosts
+
+    app.wsgi_app = TrustedHosts(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
+    if app.config["PROXY_COUNT"]:  # the proxies' headers are read first, so the host checked is the real one
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
@@ -35,8 +38,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from engage import cli, errors, security, transaction
+    from engage import cli, errors, security, throttle, transaction
 
+    throttle.init_app(app)
     transaction.init_app(app)
     errors.init_app(app)
     security.init_app(app)
@@ -61,12 +65,13 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from engage.templating import choice_items, filters, template_globals
+    from engage.templating import choice_items, filters, link_args, template_globals
 
     app.context_processor(template_globals)
     app.jinja_env.filters.update(filters())
     # Macros imported with {% from %} see globals but not the request context.
     app.jinja_env.globals["choice_items"] = choice_items
+    app.jinja_env.globals["link_args"] = link_args
 
 
 def _init_extensions(app: Flask) -> None:
@@ -78,7 +83,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     # Importing the models registers their tables for Alembic.
-    from engage import audit  # noqa: F401
+    from engage import audit, throttle  # noqa: F401
     from engage.auth import models as auth_models  # noqa: F401
     from engage.insights import models as insight_models  # noqa: F401
     from engage.media import models as media_models  # noqa: F401

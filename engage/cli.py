@@ -15,25 +15,37 @@ from engage.extensions import db
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Load the demo programme and one demo account per role (safe to run again)."""
+    """Load the demo programme and one demo account per role (safe to run again; never in production)."""
+    from flask import current_app
+
     from engage.demo import DEMO_DOMAIN, load_demo
 
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("The demo's accounts share a published password: it never runs in production.")
     programme = load_demo()
     db.session.commit()
     click.echo(f"Demo programme ready: /programmes/{programme.slug}")
     click.echo(f"Demo accounts: resident, member, lead, safeguarding, admin @{DEMO_DOMAIN}")
+    click.echo("The lead, safeguarding and admin accounts set up an authenticator app at first sign-in.")
 
 
 @click.command("purge-drafts")
 @with_appcontext
 def purge_drafts_command() -> None:
-    """Delete unsubmitted answers whose resume period has ended, and stale partial uploads (run daily)."""
+    """Delete unsubmitted answers whose resume period has ended, spent rate-limit counters and sign-in failures,
+    and stale partial uploads (run daily)."""
+    from engage.auth.services import purge_login_failures
     from engage.media.storage import sweep_partial_uploads
     from engage.surveys.answering import purge_expired
+    from engage.throttle import purge_expired as purge_counters
 
     deleted = purge_expired()
+    counters = purge_counters() + purge_login_failures()
     db.session.commit()
-    click.echo(f"Deleted {deleted} expired unsubmitted responses and {sweep_partial_uploads()} partial uploads.")
+    click.echo(
+        f"Deleted {deleted} expired unsubmitted responses, {counters} spent sign-in and rate-limit records "
+        f"and {sweep_partial_uploads()} partial uploads."
+    )
 
 
 @click.command("insights-job")

@@ -6,12 +6,15 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
 # Values that appear in tutorials and sample files; never acceptable in production.
 PLACEHOLDER_SECRETS = {"", "dev", "secret", "changeme", "change-me", "change-this", "development"}
 MIN_SECRET_LENGTH = 32
+# The demo accounts' published password: `flask demo` refuses to run in production.
+DEMO_PASSWORD = "engage-demo-2026"  # noqa: S105  # nosec B105
 
 
 class UnsafeConfigError(RuntimeError):
@@ -35,11 +38,33 @@ DEFAULTS: dict[str, Any] = {
     # Hosts of the organisation's own media servers, from which BSL videos may be linked, for example
     # "media.example.nhs.uk". Each is added to the Content-Security-Policy's media-src.
     "MEDIA_HOSTS": [],
-    # Failed logins per email address allowed in the throttle window before sign-in is paused.
+    # Failed sign-ins per email address in the window before each further try must wait; the wait doubles
+    # with each failure (1 s, 2 s, 4 s ...) up to LOGIN_MAX_DELAY_SECONDS. Sign-in attempts per client too.
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_THROTTLE_SECONDS": 15 * 60,
+    "LOGIN_MAX_DELAY_SECONDS": 5 * 60,
+    "LOGIN_CLIENT_LIMITS": "20 per minute;200 per hour",
+    # Emails anyone can ask for: per recipient address, and per client.
+    "EMAIL_ADDRESS_LIMITS": "3 per hour;10 per day",
+    "EMAIL_CLIENT_LIMITS": "10 per hour;50 per day",
+    # Anonymous BSL answer videos: per draft and per client, and all uploads together may not pass the budget.
+    "VIDEO_DRAFT_LIMITS": "20 per day",
+    "VIDEO_CLIENT_LIMITS": "30 per hour",
+    "UPLOAD_BUDGET_BYTES": 20 * 1024**3,
     "INVITE_DAYS": 7,
-    "DEMO_PASSWORD": "engage-demo-2026",
+    "PASSWORD_RESET_SECONDS": 60 * 60,
+    # Roles that must use two-step verification: they can see identifiable answers and disclosures.
+    "MFA_ROLES": ["lead", "safeguarding", "admin"],
+    # Sign people out after this long without a request (those roles sooner), and after this long in all.
+    "SESSION_IDLE_SECONDS": 2 * 60 * 60,
+    "STAFF_IDLE_SECONDS": 30 * 60,
+    "SESSION_ABSOLUTE_SECONDS": 12 * 60 * 60,
+    # "Stop these updates" links in emails work for this long.
+    "UNSUBSCRIBE_DAYS": 365,
+    # Host names requests may be addressed to (others are refused with a 400); default: PUBLIC_URL's host,
+    # and in development localhost and 127.0.0.1 too.
+    "TRUSTED_HOSTS": None,
+    "DEMO_PASSWORD": DEMO_PASSWORD,
     # "outbox" keeps messages in the database only; "smtp" also sends them (MAIL_SERVER, MAIL_PORT,
     # MAIL_USERNAME, MAIL_PASSWORD, MAIL_FROM, MAIL_USE_TLS) when `flask send-mail` runs.
     "MAIL_BACKEND": "outbox",
@@ -113,8 +138,13 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     production = app.config["ENV_NAME"] == "production"
+    if app.config["TRUSTED_HOSTS"] is None:
+        public_host = urlsplit(app.config["PUBLIC_URL"]).hostname or "localhost"
+        app.config["TRUSTED_HOSTS"] = [public_host] if production else [public_host, "localhost", "127.0.0.1"]
     if production:
         check_production(app.config)
+        # __Host-: the browser keeps it only if Secure, for this host alone and the whole site (no Domain).
+        app.config["SESSION_COOKIE_NAME"] = "__Host-engage_session"
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
     elif not app.config.get("SECRET_KEY"):

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, request
+from werkzeug.exceptions import BadRequest, SecurityError
 from werkzeug.wrappers import Response
+from werkzeug.wsgi import get_host
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 
 @cache
@@ -47,6 +54,24 @@ def add_security_headers(response: Response) -> Response:
         # Pages can hold personal data: never keep them in shared caches or the back-forward cache.
         headers["Cache-Control"] = "no-store"
     return response
+
+
+class TrustedHosts:
+    """Refuse a request addressed to a host not in TRUSTED_HOSTS before Flask sees it.
+
+    Links are built from PUBLIC_URL, never the Host header, but a request for another name is someone probing
+    (or a misconfigured proxy): it gets a plain 400, since no page of ours belongs to that host.
+    """
+
+    def __init__(self, wsgi_app: WSGIApplication, hosts: list[str]) -> None:
+        self.wsgi_app, self.hosts = wsgi_app, hosts
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            get_host(environ, trusted_hosts=self.hosts)
+        except SecurityError:
+            return BadRequest("This site does not answer to that host name.")(environ, start_response)
+        return self.wsgi_app(environ, start_response)
 
 
 def init_app(app: Flask) -> None:

@@ -43,6 +43,16 @@ def template_globals() -> dict[str, Any]:
     return {"nav_items": navigation(), "Role": Role, "absolute_url": absolute_url}
 
 
+def link_args() -> dict[str, Any]:
+    """The page's query string and path values, for a link to the same view with one value changed.
+
+    The path's values win, so a query string cannot change which record a link points at, and names that
+    url_for reads itself (_external, _scheme, _anchor, _method) are dropped.
+    """
+    args = {key: value for key, value in request.args.items() if not key.startswith("_")}
+    return args | (request.view_args or {})
+
+
 def choice_items(field: Any, state: str = "checked") -> list[dict[str, Any]]:
     """A WTForms choice field's options as NHS.UK radio, checkbox or select items."""
     return [{"value": c.value, "text": c.label, state: c.selected} for c in field.iter_choices()]

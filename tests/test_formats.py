@@ -522,3 +522,31 @@ def test_an_unsent_bsl_answer_is_deleted_with_its_video_when_the_draft_expires(
         assert db.session.execute(select(func.count()).select_from(MediaFile)).scalar_one() == 0
         db.session.commit()
     assert upload_dir(app) == [], "the resident's video is gone from the disk too"
+
+
+def test_anonymous_videos_are_limited_per_draft_and_per_client(app: Flask, client: FlaskClient, survey: Survey) -> None:
+    app.config["VIDEO_DRAFT_LIMITS"], app.config["VIDEO_CLIENT_LIMITS"] = "2 per day", "3 per hour"
+    question = survey.questions[0]
+    begin(client, survey, "bsl")
+    for _ in range(2):
+        assert send_video(client, survey, question, WEBM).status_code == 302
+    refused = send_video(client, survey, question, WEBM)
+    assert refused.status_code == 200
+    assert "You have sent as many videos as we can take for now" in refused.get_data(as_text=True)
+    assert len(upload_dir(app)) == 1, "the refused video was not kept; the one sent before stands"
+    stranger = app.test_client()
+    begin(stranger, survey, "bsl")
+    refused = send_video(stranger, survey, question, WEBM)
+    assert "as many videos as we can take" in refused.get_data(as_text=True), "the same client, a new draft"
+
+
+def test_uploads_stop_at_the_total_budget(app: Flask, client: FlaskClient, survey: Survey) -> None:
+    app.config["UPLOAD_BUDGET_BYTES"] = len(WEBM) * 3 // 2
+    question = survey.questions[0]
+    begin(client, survey, "bsl")
+    assert send_video(client, survey, question, WEBM).status_code == 302
+    stranger = app.test_client()
+    begin(stranger, survey, "bsl")
+    refused = send_video(stranger, survey, question, WEBM)
+    assert "Engage cannot take more files just now" in refused.get_data(as_text=True)
+    assert len(upload_dir(app)) == 1

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from itertools import cycle
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from flask import Flask
@@ -13,7 +15,7 @@ from flask.testing import FlaskClient
 from engage.auth.models import Role, User
 from engage.programmes.models import Programme
 from engage.surveys.models import Survey
-from tests.conftest import Auth
+from tests.conftest import PAYLOADS, Auth
 
 ROLES = ["anonymous", "resident", "member", "lead", "other_lead", "safeguarding", "admin"]
 SIGNED_IN = {"resident", "member", "lead", "other_lead", "safeguarding", "admin"}
@@ -49,6 +51,18 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("auth.logout", "POST"): ("/logout", {"*": 302}),
     ("auth.account", "GET"): ("/account", SIGNED_IN_200),
     ("auth.account", "POST"): ("/account", {"anonymous": 303, "*": 302}),
+    # Without a password given in the last few minutes, the second step sends everyone back to sign in.
+    ("auth.security_code", "GET"): ("/login/code", {"*": 302}),
+    ("auth.security_code", "POST"): ("/login/code", {"*": 302}),
+    ("auth.set_up_two_step", "GET"): ("/login/set-up-two-step", {"*": 302}),
+    ("auth.set_up_two_step", "POST"): ("/login/set-up-two-step", {"*": 302}),
+    ("auth.forgotten_password", "GET"): ("/login/forgotten-password", EVERYONE_200),
+    ("auth.forgotten_password", "POST"): ("/login/forgotten-password", EVERYONE_200),
+    ("auth.reset_password", "GET"): ("/login/reset/not-a-token", {"*": 404}),
+    ("auth.reset_password", "POST"): ("/login/reset/not-a-token", {"*": 404}),
+    ("auth.change_password", "GET"): ("/account/password", SIGNED_IN_200),
+    ("auth.change_password", "POST"): ("/account/password", SIGNED_IN_200),
+    ("auth.new_recovery_codes", "POST"): ("/account/recovery-codes", {"anonymous": 303, "*": 302}),
     ("auth.accept_invite", "GET"): ("/invite/not-a-token", {"*": 404}),
     ("auth.accept_invite", "POST"): ("/invite/not-a-token", {"*": 404}),
     ("programmes.dashboard", "GET"): ("/programmes/", SIGNED_IN_200),
@@ -64,6 +78,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("admin.edit_user", "GET"): ("/admin/users/{user}", ADMIN_ONLY),
     ("admin.edit_user", "POST"): ("/admin/users/{user}", ADMIN_ONLY),
     ("admin.reissue_invite", "POST"): ("/admin/users/{user}/invite", ADMIN_ONLY),
+    ("admin.reset_two_step", "POST"): ("/admin/users/{user}/two-step/reset", ADMIN_ONLY_REDIRECT),
     ("admin.programmes_list", "GET"): ("/admin/programmes", ADMIN_ONLY),
     ("admin.new_programme", "GET"): ("/admin/programmes/new", ADMIN_ONLY),
     ("admin.new_programme", "POST"): ("/admin/programmes/new", ADMIN_ONLY),
@@ -356,3 +371,36 @@ def test_huge_ids_pages_and_far_off_dates_never_cause_a_server_error(
             if response.status_code >= 500:
                 failures.append(f"{url}: {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "lead"])
+def test_naughty_strings_in_links_and_queries_never_cause_a_server_error(
+    client: FlaskClient, auth: Auth, world: dict[str, Any], role: str
+) -> None:
+    """The naughty-strings list in every route's text parts (slugs, names) and in the query strings views read."""
+    if role != "anonymous":
+        auth.login(world["users"][role])
+    naughty = cycle(json.loads((PAYLOADS / "naughty-strings/blns.json").read_text(encoding="utf-8")))
+    failures = []
+    for (endpoint, method), (path, _) in sorted(MATRIX.items()):
+        if method != "GET" or endpoint in ("auth.logout", "static", "pages.assets"):
+            continue
+        for _ in range(3):
+            text = next(naughty)
+            ids = {key: quote(text, safe="") if isinstance(value, str) else value for key, value in _ids(world).items()}
+            url = path.format(**ids)
+            url += ("&" if "?" in url else "?") + urlencode(dict.fromkeys(QUERY_NAMES, text))
+            response = client.get(url)
+            response.close()
+            if response.status_code >= 500:
+                failures.append(f"{url}: {response.status_code}")
+    assert not failures, "\n".join(failures[:20])
+
+
+# Every query parameter a view reads.
+QUERY_NAMES = (
+    "a", "b", "channel", "component", "days", "expired", "format", "from", "group", "kind", "next", "page",
+    "programme", "q", "return", "sentiment", "status", "theme", "to",
+    # and names a link builder might take from the query string by mistake
+    "survey_id", "question_id", "slug", "_external", "_scheme", "_anchor", "_method",
+)  # fmt: skip

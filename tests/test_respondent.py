@@ -348,14 +348,16 @@ def test_links_in_emails_and_feeds_never_follow_the_host_header(
     from engage.notify.models import OutboxMessage
 
     app.config["PUBLIC_URL"] = "https://engage.example.nhs.uk"
+    assert client.get(f"/surveys/{survey.slug}", base_url="http://evil.example").status_code == 400, "untrusted"
     begin(client, survey)
     session = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     assert session is not None
-    client.set_cookie(session.key, session.value, domain="evil.example")  # the same browser, another Host header
-    evil = {"base_url": "http://evil.example"}
+    # Even a host Engage answers to (here 127.0.0.1, trusted in development) never shapes a link.
+    client.set_cookie(session.key, session.value, domain="127.0.0.1")  # the same browser, another Host header
+    evil = {"base_url": "http://127.0.0.1"}
     html = client.post(f"/surveys/{survey.slug}/save", **evil).get_data(as_text=True)
     code = html.split('<p class="nhsuk-heading-l engage-token">')[1].split("</p>")[0].strip()
-    assert "https://engage.example.nhs.uk/surveys/" in html and "evil.example" not in html
+    assert "https://engage.example.nhs.uk/surveys/" in html and "127.0.0.1" not in html
     client.post(
         f"/surveys/{survey.slug}/save/email",
         data={"code": code, "email": "me@example.org"},
@@ -363,4 +365,22 @@ def test_links_in_emails_and_feeds_never_follow_the_host_header(
     )
     with app.app_context():
         body = db.session.execute(select(OutboxMessage.body)).scalar_one()
-    assert "https://engage.example.nhs.uk/surveys/" in body and "evil.example" not in body
+    assert "https://engage.example.nhs.uk/surveys/" in body and "127.0.0.1" not in body
+
+
+def test_resume_emails_are_limited_per_draft(app: Flask, client: FlaskClient, survey: Survey) -> None:
+    from engage.notify.models import OutboxMessage
+
+    begin(client, survey)
+    html = client.post(f"/surveys/{survey.slug}/save").get_data(as_text=True)
+    code = html.split('<p class="nhsuk-heading-l engage-token">')[1].split("</p>")[0].strip()
+    for n in range(3):
+        sent = client.post(f"/surveys/{survey.slug}/save/email", data={"code": code, "email": f"me{n}@example.org"})
+        assert "We have sent the link" in sent.get_data(as_text=True)
+    refused = client.post(f"/surveys/{survey.slug}/save/email", data={"code": code, "email": "else@example.org"})
+    assert refused.status_code == 429
+    page = refused.get_data(as_text=True)
+    assert "We have sent as many emails as we can for now" in page and code in page, "the code is still shown"
+    with app.app_context():
+        assert len(db.session.execute(select(OutboxMessage)).all()) == 3
+        db.session.commit()

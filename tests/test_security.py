@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from engage import ROOT
 from engage.auth.models import Role, User
 from engage.programmes.models import Programme
 from engage.surveys.models import Survey
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, TOTP_SECRET, csrf_token
 from tests.test_permissions import MATRIX
 
 
@@ -25,6 +34,9 @@ def _signed_in_admin(client: FlaskClient, make_user: Callable[..., User]) -> Use
     admin = make_user(Role.ADMIN)
     token = csrf_token(client.get("/login").get_data(as_text=True))
     response = client.post("/login", data={"email": admin.email, "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/login/code"
+    token = csrf_token(client.get("/login/code").get_data(as_text=True))
+    response = client.post("/login/code", data={"code": pyotp.TOTP(TOTP_SECRET).now(), "csrf_token": token})
     assert response.status_code == 302
     return admin
 
@@ -110,3 +122,34 @@ def test_personal_data_stays_out_of_the_log(
     with caplog.at_level("DEBUG"):
         client.post("/login", data={"email": user.email, "password": "wrong password", "csrf_token": token})
     assert "private.person" not in caplog.text
+
+
+def test_gunicorn_names_no_server(tmp_path: Path) -> None:
+    """Served as the README says (gunicorn reads gunicorn.conf.py), no response names the server or its version."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = os.environ | {
+        "SECRET_KEY": "gunicorn-test-secret-key-long-enough-0123456",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite'}",
+        "ENGAGE_UPLOAD_DIR": str(tmp_path / "uploads"),
+    }
+    command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "wsgi:app"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/static/engage.css")
+                break
+            except ConnectionRefusedError:
+                time.sleep(0.1)
+        response = connection.getresponse()
+        assert response.status == 200
+        assert response.getheader("Server") is None
+        connection.request("GET", "/", headers={"Host": "evil.example"})
+        refused = connection.getresponse()
+        assert refused.status == 400 and refused.getheader("Server") is None
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

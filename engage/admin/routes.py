@@ -12,6 +12,7 @@ from engage.admin import bp
 from engage.admin.forms import UserEditForm, UserForm
 from engage.audit import AuditEvent
 from engage.auth import services as accounts
+from engage.auth import two_step
 from engage.auth.models import Role, User
 from engage.auth.permissions import roles_required
 from engage.exceptions import EngageError
@@ -76,6 +77,15 @@ def reissue_invite(user_id: int) -> str:
     user = db.get_or_404(User, user_id)
     token = accounts.reissue_invite(current_user, user)
     return render_template("admin/invite_link.html", user=user, token=token)
+
+
+@bp.route("/users/<int:user_id>/two-step/reset", methods=["POST"])
+def reset_two_step(user_id: int) -> Response:
+    """Clear a user's authenticator app and recovery codes (a lost phone); they set it up again at next sign-in."""
+    user = db.get_or_404(User, user_id)
+    two_step.reset(current_user, user)
+    flash(f"Two-step verification is reset for {user.name}. They will set it up again when they next sign in.")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/programmes")

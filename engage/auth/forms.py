@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from engage.auth.models import ACCESS_NEEDS
@@ -60,3 +60,31 @@ class NotificationForm(FlaskForm):
     notify_deadline = BooleanField("Two days before comments on a draft close")
     notify_decision = BooleanField("When a decision is made on one of my comments")
     notify_updates = BooleanField("When something I said leads to a “you said, we did” update, or its actions change")
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Security code",
+        description="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        filters=[strip],
+        validators=[required("Enter the security code"), max_length(20, "Security code")],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        filters=[strip],
+        validators=[required("Enter your email address"), max_length(254, "Email address"), email_format()],
+    )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    password = PasswordField(
+        "New password",
+        description="Use 8 to 64 characters. A few unrelated words make a strong password.",
+        validators=[required("Enter a new password")],
+    )
+    current = PasswordField(
+        "Current password", validators=[required("Enter your current password"), max_length(MAX_LENGTH, "Password")]
+    )

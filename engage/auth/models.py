@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -61,6 +61,13 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     invite_token_hash: Mapped[str | None] = mapped_column(String(64))
     invite_expires_at: Mapped[datetime | None]
+    # A password reset link: its hash, single use, short-lived.
+    reset_token_hash: Mapped[str | None] = mapped_column(String(64))
+    reset_expires_at: Mapped[datetime | None]
+    # Two-step verification: the authenticator app's shared secret (base32), and the last 30-second step
+    # whose code was accepted, so a code seen over someone's shoulder cannot be used again.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]
     # Accessible Information Standard: a comma-separated set of ACCESS_NEEDS keys plus free text.
     access_needs: Mapped[str] = mapped_column(String(200), default="")
     access_needs_other: Mapped[str] = mapped_column(String(500), default="")
@@ -94,6 +101,15 @@ class User(UserMixin, db.Model):
         if self.access_needs_other:
             labels.append(self.access_needs_other)
         return labels
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app (a lost phone); only its hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
 
 
 class LoginFailure(db.Model):

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from engage import audit
 from engage.auth.models import ACCESS_NEEDS, LoginFailure, Role, User
 from engage.exceptions import EngageError
 from engage.extensions import db
+from engage.notify.services import absolute_url, compose, notify_address
 from engage.timeutil import utcnow
 
 
@@ -41,22 +45,64 @@ def user_by_email(email: str) -> User | None:
     return db.session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
 
 
-def recent_failures(email: str) -> int:
+def wait_before_next_try(email: str) -> int:
+    """Seconds before this email may try again: none for the first LOGIN_MAX_FAILURES failures in the window,
+    then a delay that doubles with each further failure, up to LOGIN_MAX_DELAY_SECONDS.
+
+    A growing delay rather than a lockout: a stranger who guesses at someone's address slows them down
+    but cannot keep them out. The same rule applies to addresses with no account.
+    """
+    config = current_app.config
+    since = utcnow() - timedelta(seconds=config["LOGIN_THROTTLE_SECONDS"])
+    query = select(func.count(), func.max(LoginFailure.at)).where(
+        LoginFailure.email_digest == _email_digest(email), LoginFailure.at >= since
+    )
+    failures, last = db.session.execute(query).one()
+    beyond = failures - config["LOGIN_MAX_FAILURES"]
+    if beyond < 0 or last is None:
+        return 0
+    delay = min(2**beyond, config["LOGIN_MAX_DELAY_SECONDS"])
+    return max(0, math.ceil((last - utcnow()).total_seconds() + delay))
+
+
+def purge_login_failures() -> int:
+    """Forget failed sign-ins older than the throttle window (the daily purge); returns how many."""
     since = utcnow() - timedelta(seconds=current_app.config["LOGIN_THROTTLE_SECONDS"])
-    query = select(func.count()).where(LoginFailure.email_digest == _email_digest(email), LoginFailure.at >= since)
-    return db.session.execute(query).scalar_one()
+    return db.session.execute(delete(LoginFailure).where(LoginFailure.at < since)).rowcount or 0
+
+
+def describe_wait(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+@cache
+def _decoy_hash() -> str:
+    """A password hash to check when no account matches, so an unknown email takes as long as a known one."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def record_failure(email: str) -> None:
+    """A wrong password or security code for this email: counts towards the wait before the next try."""
+    db.session.add(LoginFailure(email_digest=_email_digest(email)))
+    audit.record(None, "login_failed")
+    db.session.flush()
 
 
 def authenticate(email: str, password: str) -> SignIn:
-    """Check credentials, refusing while too many recent attempts have failed for this email."""
-    if recent_failures(email) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        minutes = max(1, current_app.config["LOGIN_THROTTLE_SECONDS"] // 60)
-        return SignIn(None, f"Too many failed attempts. Wait {minutes} minutes, then try again")
+    """Check credentials, asking the person to wait after repeated failures for this email."""
+    wait = wait_before_next_try(email)
+    if wait:
+        message = f"Too many failed attempts for this email address. Wait {describe_wait(wait)}, then try again"
+        return SignIn(None, message)
     user = user_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
-        db.session.add(LoginFailure(email_digest=_email_digest(email)))
-        audit.record(None, "login_failed")
-        db.session.flush()
+    # One hash is always checked, the decoy's when no account (or no password) matches, so timing tells nothing.
+    known = user is not None and user.password_hash is not None
+    matches = check_password_hash(user.password_hash if known else _decoy_hash(), password) and known
+    if user is None or not user.active or not matches:
+        record_failure(email)
         return SignIn(None, "Enter a correct email address and password")
     db.session.execute(delete(LoginFailure).where(LoginFailure.email_digest == _email_digest(email)))
     audit.record(user.id, "login", user)
@@ -127,7 +173,8 @@ def update_user(actor: User, user: User, *, name: str, role: Role, active: bool)
     changes = [f"role={role.value}"] if role != user.role else []
     if active != user.active:
         changes.append(f"active={active}")
-        sign_out_everywhere(user)
+    if changes:
+        sign_out_everywhere(user)  # a new role or a closed account takes effect at once, on every device
     user.name, user.role, user.active = name.strip(), role, active
     audit.record(actor.id, "user_updated", user, " ".join(changes))
     db.session.flush()
@@ -154,4 +201,55 @@ def set_notifications(user: User, *, draft: bool, deadline: bool, decision: bool
     user.notify_draft, user.notify_deadline, user.notify_decision = draft, deadline, decision
     user.notify_updates = updates
     audit.record(user.id, "notifications_updated", user)
+    db.session.flush()
+
+
+def request_password_reset(email: str) -> None:
+    """Email a single-use reset link, valid for an hour, if the address has an account that can sign in.
+
+    The caller says the same thing whatever happens here, so the page tells nobody whether an address is
+    registered (for a panel member, that alone would disclose lived experience of mental illness).
+    """
+    user = user_by_email(email)
+    if user is None or not user.active or user.password_hash is None:
+        return
+    token = secrets.token_urlsafe(32)
+    user.reset_token_hash = _token_digest(token)
+    user.reset_expires_at = utcnow() + timedelta(seconds=current_app.config["PASSWORD_RESET_SECONDS"])
+    link = absolute_url("auth.reset_password", token=token)
+    notify_address(user.email, "password_reset", compose("password_reset", user=user, link=link))
+    audit.record(None, "password_reset_requested", user)
+    db.session.flush()
+
+
+def user_for_reset(token: str) -> User | None:
+    """The user an unexpired reset token belongs to."""
+    if not token or len(token) > 100:
+        return None
+    query = select(User).where(User.reset_token_hash == _token_digest(token))
+    user = db.session.execute(query).scalar_one_or_none()
+    if user is None or user.reset_expires_at is None or user.reset_expires_at < utcnow() or not user.active:
+        return None
+    return user
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set a new password from a reset link: the link is spent and every session signed out."""
+    user.set_password(password)
+    user.reset_token_hash, user.reset_expires_at = None, None
+    db.session.execute(delete(LoginFailure).where(LoginFailure.email_digest == _email_digest(user.email)))
+    sign_out_everywhere(user)
+    audit.record(user.id, "password_reset", user)
+    db.session.flush()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change a password, given the current one; every other session is signed out (the caller signs this
+    one in again with the new token)."""
+    if not user.check_password(current):
+        raise AccountError("Your current password is not correct", field="current")
+    user.set_password(new)
+    user.reset_token_hash, user.reset_expires_at = None, None
+    sign_out_everywhere(user)
+    audit.record(user.id, "password_changed", user)
     db.session.flush()

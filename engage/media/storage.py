@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 import tempfile
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from flask import Flask, Request, current_app
+from sqlalchemy import func, select
 
 from engage.config import private_folder
 from engage.exceptions import EngageError
@@ -65,7 +67,16 @@ RULES: dict[MediaKind, tuple[tuple[str, ...], str | int, str]] = {
 
 
 def describe_size(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+    """1.5 MB, 100 MB, 512 KB: the limit as people read it, never rounded up past what is accepted."""
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB"
+    megabytes = math.floor(size / (1024 * 1024) * 10) / 10
+    return f"{megabytes:g} MB"
+
+
+def stored_bytes() -> int:
+    """All stored files together, against UPLOAD_BUDGET_BYTES: a full disk would stop everyone's work."""
+    return db.session.execute(select(func.coalesce(func.sum(MediaFile.size), 0))).scalar_one()
 
 
 def limit_for(kind: MediaKind) -> int:
@@ -103,6 +114,9 @@ def store(stream: IO[bytes], kind: MediaKind, *, private: bool = False, programm
         size = _copy(stream, handle, head, limit)
         if size > limit:
             raise UploadError(f"The selected file must be smaller than {describe_size(limit)}")
+        if stored_bytes() + size > int(current_app.config["UPLOAD_BUDGET_BYTES"]):
+            current_app.logger.warning("Upload refused: the upload budget (UPLOAD_BUDGET_BYTES) is spent")
+            raise UploadError("Engage cannot take more files just now. Try again later, or ask the engagement team")
         if kind == MediaKind.CAPTIONS:
             _check_captions(Path(handle.name))
         stored_name = secrets.token_urlsafe(24) + sniffed.extension

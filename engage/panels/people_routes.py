@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as HttpResponse
 
+from engage.auth.sessions import start_session
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.forms import options, refuse, show_error
@@ -44,8 +45,7 @@ def join(token: str) -> str | HttpResponse:
         except EngageError as error:
             show_error(form, error)
         else:
-            session.clear()
-            login_user(user)
+            start_session(user)
             flash(f"Welcome to the {record.panel.name}.")
             return redirect(url_for("panels.index"))
     return render_template("panels/join.html", panel=record.panel, form=form)

@@ -24,6 +24,7 @@ from engage.surveys.models import (
     ResponseStatus,
     Survey,
 )
+from engage.throttle import allow, allow_email
 from engage.timeutil import utcnow
 
 # Resume codes and references avoid letters and digits that are easy to confuse (0/O, 1/I/L).
@@ -182,6 +183,11 @@ def issue_resume_code(response: Response) -> str:
     response.expires_at = utcnow() + timedelta(days=response.survey.resume_days)
     db.session.flush()
     return format_code(code)
+
+
+def may_email_resume_link(response: Response, email: str) -> bool:
+    """Resume emails are limited per draft, per address and per client, so nobody can flood an inbox."""
+    return allow(current_app.config["EMAIL_ADDRESS_LIMITS"], f"resume-draft:{response.id}") and allow_email(email)
 
 
 def email_resume_link(response: Response, code: str, email: str, link: str) -> bool:

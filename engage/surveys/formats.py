@@ -35,6 +35,7 @@ from engage.surveys.models import (
     ResponseStatus,
     Survey,
 )
+from engage.throttle import allow, client_key
 from engage.timeutil import utcnow
 
 
@@ -185,6 +186,13 @@ def format_warnings(survey: Survey) -> list[str]:
 
 
 # Answering in BSL
+
+
+def may_send_video(response: Response) -> bool:
+    """Anyone can answer without an account, so a web request's videos are limited per draft and per client."""
+    config = current_app.config
+    per_draft = allow(config["VIDEO_DRAFT_LIMITS"], f"video-draft:{response.id}")
+    return allow(config["VIDEO_CLIENT_LIMITS"], "video-" + client_key()) and per_draft
 
 
 def save_video_answer(response: Response, question: Question, video: IO[bytes]) -> Answer:

@@ -25,6 +25,14 @@ def _date(name: str) -> date | None:
         return None
 
 
+FILTER_NAMES = ("from", "to", "format", "channel", "group")
+
+
+def filter_args() -> dict[str, str]:
+    """The results filters in the query string, to carry into links (and nothing else a link might hold)."""
+    return {name: request.args[name] for name in FILTER_NAMES if request.args.get(name)}
+
+
 def filters_from_request(survey: Survey) -> results.Filters:
     """Read filters from the query string, ignoring anything not offered (a tampered link shows everything)."""
     formats = {f.value: f for f in Format}
@@ -59,6 +67,7 @@ def results_page(survey_id: int) -> str:
         groups=[q for q in survey.questions if q.equality_key and q.kind.is_choice],
         demo_note=ATTRIBUTION if results.any_demo(ids) else None,
         awaiting=formats.awaiting_interpretation(survey),
+        filter_args=filter_args(),
         Format=Format,
         Channel=Channel,
     )
@@ -86,6 +95,7 @@ def text_answers(survey_id: int, question_id: int) -> str:
         wanted=wanted,
         sentiment=results.sentiment_of([a.id for a in page.items]),
         labels=SENTIMENT_LABELS,
+        filter_args=filter_args(),
     )
 
 

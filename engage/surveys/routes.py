@@ -21,6 +21,8 @@ from engage.surveys.forms import ContactForm, FormatForm, ResumeEmailForm, Resum
 from engage.surveys.models import Format, Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
 from engage.timeutil import utcnow
 
+TOO_MANY_EMAILS = "We have sent as many emails as we can for now. Write down your code instead, or try again later"
+
 
 def _survey(slug: str) -> Survey:
     """A survey residents may see: anything but a draft."""
@@ -143,6 +145,8 @@ def _save(response: Response, question: Question, form: FlaskForm) -> None:
     """Store the answer: a BSL video, typed words, or the options chosen."""
     video = getattr(form, "video", None)
     if video is not None and video.data:
+        if not formats.may_send_video(response):
+            raise UploadError("You have sent as many videos as we can take for now. Type your answer, or try later")
         formats.save_video_answer(response, question, video.data.stream)
         return
     value = form.answer.data
@@ -320,19 +324,25 @@ def save(slug: str) -> str:
 
 
 @bp.route("/<slug>/save/email", methods=["POST"])
-def email_resume(slug: str) -> str:
+def email_resume(slug: str) -> tuple[str, int]:
     """Optionally email the resume link and code to the respondent."""
     survey = _survey(slug)
     response = _in_progress(survey)
     form = ResumeEmailForm()
     code = form.code.data or ""
     emailed = False
+    status = 200
     if form.validate_on_submit():
-        link = absolute_url("surveys.resume_link", slug=slug, code=code.replace("-", ""))
-        emailed = answering.email_resume_link(response, code, form.email.data, link)
-        if not emailed:
-            form.email.errors.append("That code is no longer current. Get a new code and try again")
-    return render_template("surveys/save.html", survey=survey, code=code, response=response, form=form, emailed=emailed)
+        if not answering.may_email_resume_link(response, form.email.data):
+            form.email.errors.append(TOO_MANY_EMAILS)
+            status = 429
+        else:
+            link = absolute_url("surveys.resume_link", slug=slug, code=code.replace("-", ""))
+            emailed = answering.email_resume_link(response, code, form.email.data, link)
+            if not emailed:
+                form.email.errors.append("That code is no longer current. Get a new code and try again")
+    page = render_template("surveys/save.html", survey=survey, code=code, response=response, form=form, emailed=emailed)
+    return page, status
 
 
 @bp.route("/<slug>/resume", methods=["GET", "POST"])

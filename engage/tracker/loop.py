@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from engage import audit
@@ -62,28 +62,34 @@ def contributors(you_said: YouSaid) -> Contributors:
     return Contributors(responses, authors)
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="you-said-updates")
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="you-said-updates")
 
 
 def unsubscribe_link(kind: str, ident: int) -> str:
     return absolute_url("tracker.unsubscribe", token=_serializer().dumps([kind, ident]))
 
 
-def token_is_valid(token: str) -> bool:
+def _recipient(token: str) -> tuple[str, int] | None:
+    """Whom a "stop these updates" token names, while it is signed and younger than UNSUBSCRIBE_DAYS."""
+    max_age = int(current_app.config["UNSUBSCRIBE_DAYS"]) * 24 * 60 * 60
     try:
-        _serializer().loads(token)
-    except (BadSignature, ValueError, TypeError):
-        return False
-    return True
+        kind, ident = _serializer().loads(token, max_age=max_age)
+    except (BadSignature, ValueError, TypeError):  # SignatureExpired is a BadSignature
+        return None
+    return kind, ident
+
+
+def token_is_valid(token: str) -> bool:
+    return _recipient(token) is not None
 
 
 def unsubscribe(token: str) -> bool:
     """Stop "you said, we did" updates for whoever the token names. False if the token is not valid."""
-    try:
-        kind, ident = _serializer().loads(token)
-    except (BadSignature, ValueError, TypeError):
+    recipient = _recipient(token)
+    if recipient is None:
         return False
+    kind, ident = recipient
     if kind == "contact" and (contact := db.session.get(Contact, ident)) is not None:
         contact.wants_updates = False
     elif kind == "user" and (user := db.session.get(User, ident)) is not None:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
@@ -113,12 +114,27 @@ def context_for(browser: Browser, base_url: str) -> Iterator[Callable[[str], Bro
         context.close()
 
 
+# Authenticator app secrets of the demo accounts set up in this run, by email address.
+APP_SECRETS: dict[str, str] = {}
+
+
 def sign_in(page: Page, email: str, password: str, *, close: bool = False) -> None:
+    """Sign in as a person would, setting up the authenticator app at first sign-in where the role needs one."""
     page.goto("/login")
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("main button")
     page.wait_for_load_state()
+    if "/login/set-up-two-step" in page.url:
+        APP_SECRETS[email] = page.inner_text(".engage-secret").replace(" ", "")
+        page.fill("#code", pyotp.TOTP(APP_SECRETS[email]).now())
+        page.click("main button")
+        page.click("text=I have saved my recovery codes")
+        page.wait_for_load_state()
+    elif "/login/code" in page.url:
+        page.fill("#code", pyotp.TOTP(APP_SECRETS[email]).now())
+        page.click("main button")
+        page.wait_for_load_state()
     assert "/login" not in page.url, f"could not sign in as {email}"
     if close:
         page.close()

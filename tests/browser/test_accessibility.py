@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pyotp
 import pytest
 from flask import Flask
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import Browser, BrowserContext
 from sqlalchemy import select
 
-from engage.auth.models import User
+from engage.auth.models import Role, User
 from engage.demo import PROGRAMME_SLUG
 from engage.extensions import db
 from engage.insights.models import Theme
@@ -21,7 +22,7 @@ from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys.demo import SLUG as SURVEY_SLUG
 from engage.surveys.models import Answer, Survey
 from engage.tracker.models import Quote, WeDid, YouSaid
-from tests.browser.conftest import WIDTHS, axe_violations, broken_error_links, describe
+from tests.browser.conftest import DEMO_PASSWORD, WIDTHS, axe_violations, broken_error_links, describe
 
 PROGRAMME = f"/programmes/{PROGRAMME_SLUG}"
 SURVEY = f"/surveys/{SURVEY_SLUG}"
@@ -32,6 +33,8 @@ PAGES = [
     ("anonymous", "/accessibility", 200, False),
     ("anonymous", "/privacy", 200, False),
     ("anonymous", "/login", 200, True),
+    ("anonymous", "/login/forgotten-password", 200, True),
+    ("anonymous", "/login/reset/not-a-real-token", 404, False),
     ("anonymous", PROGRAMME, 200, False),
     ("anonymous", f"{PROGRAMME}/history", 200, False),
     ("anonymous", "/invite/not-a-real-token", 404, False),
@@ -40,6 +43,8 @@ PAGES = [
     ("anonymous", "{invite}", 200, True),
     ("member", "/programmes/", 200, False),
     ("member", "/account", 200, True),
+    ("member", "/account/password", 200, True),
+    ("lead", "/account", 200, False),
     ("member", "/logout", 200, False),
     ("member", "/admin/users", 403, False),
     ("lead", "/programmes/", 200, False),
@@ -191,3 +196,51 @@ def test_page_has_no_accessibility_violations(
             assert not broken_error_links(page), "error summary links must point at elements that exist"
     finally:
         page.close()
+
+
+def test_two_step_pages_have_no_accessibility_violations(browser: Browser, base_url: str, live_app: Flask) -> None:
+    """A new lead's first sign-in: set up the app (blank, then with an error), the recovery codes, then the code
+    page at the next sign-in, at the narrowest width."""
+    with live_app.app_context():
+        lead = User(email="first.sign.in@demo.engage.test", name="First Sign-in", role=Role.LEAD)
+        lead.set_password(DEMO_PASSWORD)
+        db.session.add(lead)
+        db.session.commit()
+    context = browser.new_context(base_url=base_url, bypass_csp=True)
+    page = context.new_page()
+    page.set_viewport_size({"width": 320, "height": 900})
+
+    def check(stage: str) -> None:
+        violations = axe_violations(page)
+        assert not violations, f"{stage}:\n{describe(violations)}"
+
+    def password_step() -> None:
+        page.goto("/login")
+        page.fill("#email", "first.sign.in@demo.engage.test")
+        page.fill("#password", DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.click("main button")
+
+    password_step()
+    assert "/login/set-up-two-step" in page.url
+    assert page.locator("img.engage-qr").get_attribute("alt")
+    check("set up")
+    with page.expect_navigation():
+        page.click("main form button")
+    assert page.locator(".nhsuk-error-summary").count()
+    check("set up, with an error")
+    secret = page.inner_text(".engage-secret").replace(" ", "")
+    page.fill("#code", pyotp.TOTP(secret).now())
+    with page.expect_navigation():
+        page.click("main form button")
+    assert page.locator(".engage-codes code").count() == 10
+    check("recovery codes")
+    context.clear_cookies()
+    password_step()
+    assert "/login/code" in page.url
+    check("security code")
+    page.fill("#code", "000000")
+    with page.expect_navigation():
+        page.click("main form button")
+    check("security code, with an error")
+    context.close()

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page
+from sqlalchemy import select
 
+from engage.auth.models import User
 from engage.demo import PROGRAMME_SLUG
+from engage.extensions import db
+from engage.panels.demo import DRAFT_TITLE
+from engage.panels.models import Comment, Draft, Stance
+from engage.surveys import answering
+from engage.surveys.demo import SLUG as SURVEY_SLUG
+from engage.surveys.models import Format, Survey
+from engage.tracker.models import Quote, YouSaid
 from tests.browser.conftest import DEMO_PASSWORD, axe_violations, sign_in
 
 
@@ -51,7 +61,7 @@ def test_sign_in_with_the_keyboard_only(browser: Browser, base_url: str) -> None
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
     _tab_to(page, "#email")
-    page.keyboard.type("lead@demo.engage.test")
+    page.keyboard.type("member@demo.engage.test")
     page.keyboard.press("Tab")
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
@@ -103,3 +113,46 @@ def test_a_member_comments_on_a_section_with_the_keyboard_only(browser: Browser,
     assert "Your comment is saved" in content and "Please say how long the callback takes at weekends." in content
     assert "I have a concern" in content
     context.close()
+
+
+# Markup a member or a resident might type: an element, a redirect and a button that borrows the lead's form.
+INJECTED = (
+    '<img src=x id="injected-img" onerror="document.title=1">'
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">'
+    '</textarea><button id="injected-button" formaction="/logout">Save</button>'
+)
+
+
+def test_injected_markup_never_reaches_the_dom(live_app: Flask, context_for: Callable[[str], BrowserContext]) -> None:
+    """A comment, a survey answer and a quote holding markup, read by a lead on the pages that show them."""
+    with live_app.app_context():
+        survey = db.session.execute(select(Survey).where(Survey.slug == SURVEY_SLUG)).scalar_one()
+        question = next(q for q in survey.questions if q.kind.is_text)
+        response, _ = answering.start_response(survey, Format.STANDARD)
+        answering.save_answer(response, question, text=INJECTED)
+        answering.submit(response)
+        draft = db.session.execute(select(Draft).where(Draft.title == DRAFT_TITLE)).scalar_one()
+        member = db.session.execute(select(User).where(User.email == "member@demo.engage.test")).scalar_one()
+        section_id = draft.current_sections[0].id
+        comment = Comment(section_id=section_id, author_id=member.id, stance=Stance.CONCERN, text=INJECTED)
+        statement_id = db.session.execute(select(YouSaid.id).order_by(YouSaid.id)).scalars().first()
+        quote = Quote(you_said_id=statement_id, text=INJECTED)
+        db.session.add_all([comment, quote])
+        db.session.commit()
+        paths = [
+            f"/panels/comments/{comment.id}/decide",
+            f"/you-said-we-did/quotes/{quote.id}",
+            f"/surveys/manage/{survey.id}/results/{question.id}",
+        ]
+    page = context_for("lead").new_page()
+    for path in paths:
+        page.goto(path)
+        assert "/login" not in page.url and "evil.example" not in page.url, path
+        injected = page.locator("#injected-img, #injected-button, main meta, textarea ~ button[formaction]")
+        assert injected.count() == 0, f"{path}: injected markup became elements"
+        assert page.title() != "1", f"{path}: an injected handler ran"
+        shown = (page.text_content("main") or "") + "".join(
+            page.locator("main textarea").evaluate_all("fields => fields.map(field => field.value)")
+        )
+        assert "<img src=x" in shown, f"{path}: the words are shown as words"
+    page.close()
