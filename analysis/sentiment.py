@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis.safeguarding import screen
+
 MODEL = Path(__file__).resolve().parent / "models" / "sentiment.json"
 ALPHA = 0.3
 MAX_CHARS = 5000
@@ -40,7 +42,7 @@ CLAUSES = re.compile(
 @dataclass(frozen=True)
 class Assessment:
     score: float  # -1 to 1
-    label: str  # positive, negative, mixed or neutral
+    label: str  # one of LABELS
     clauses: tuple[float, ...]
     reason: str = ""  # why a text got a neutral result without being scored
 
@@ -86,8 +88,11 @@ def _english(text: str) -> bool:
     return len(words) < 4 or any(w in ENGLISH_STOP_WORDS for w in words)
 
 
-# Every label assess() gives, from the most negative.
-LABELS = ("negative", "mixed", "neutral", "positive")
+# Every label assess() gives, from the most negative. "distress": the safeguarding screen flags the text, so
+# it is never read as positive, whatever its words of thanks ("I tried to end my life and the team were kind").
+LABELS = ("distress", "negative", "mixed", "neutral", "positive")
+# The highest score a distress text can have: it counts among the negative.
+DISTRESS_SCORE = -0.5
 
 
 def assess(text: str) -> Assessment:
@@ -108,6 +113,8 @@ def assess(text: str) -> Assessment:
         label = "negative"
     else:
         label = "neutral"
+    if screen(cleaned).flagged:
+        return Assessment(min(overall, DISTRESS_SCORE), "distress", parts, "May disclose risk of harm")
     return Assessment(overall, label, parts)
 
 

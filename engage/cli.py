@@ -80,9 +80,22 @@ def send_mail_command() -> None:
     click.echo(f"Sent {deliver_pending()} messages.")
 
 
+@click.command("escalate-flags")
+@with_appcontext
+def escalate_flags_command() -> None:
+    """Tell administrators about safeguarding flags waiting longer than SAFEGUARDING_ESCALATE_HOURS (run hourly)."""
+    from engage.notify.jobs import deliver_pending
+    from engage.safeguarding.services import escalate_overdue
+
+    escalated = escalate_overdue()
+    db.session.commit()
+    click.echo(f"Escalated {escalated} overdue safeguarding flags; sent {deliver_pending()} by SMTP.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(insights_job_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_drafts_command)
+    app.cli.add_command(escalate_flags_command)

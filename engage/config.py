@@ -59,6 +59,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_IDLE_SECONDS": 2 * 60 * 60,
     "STAFF_IDLE_SECONDS": 30 * 60,
     "SESSION_ABSOLUTE_SECONDS": 12 * 60 * 60,
+    # A safeguarding flag no one has reviewed after this long is escalated to the administrators.
+    "SAFEGUARDING_ESCALATE_HOURS": 24,
     # "Stop these updates" links in emails work for this long.
     "UNSUBSCRIBE_DAYS": 365,
     # Host names requests may be addressed to (others are refused with a 400); default: PUBLIC_URL's host,

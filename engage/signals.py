@@ -13,11 +13,25 @@ from blinker import Namespace
 signals = Namespace()
 
 # Sent by surveys when a response arrives complete (online, on paper or by phone, imported, or demo), with
-# `response`, in the same transaction. Safeguarding screens its free text.
+# `response`, in the same transaction. Safeguarding screens every answer in it.
 response_submitted = signals.signal("response-submitted")
 
-# Sent by surveys when a BSL answer gets its English interpretation, with `answer`. Safeguarding screens it.
-answer_interpreted = signals.signal("answer-interpreted")
+# Sent whenever someone's own words are saved, with `source`: a survey answer as it is typed (a draft too) or
+# interpreted from BSL, or a panel comment and each edit of it. Safeguarding screens it in the same transaction:
+# one subscription point, so a new kind of text cannot miss the screen by forgetting to ask.
+text_written = signals.signal("text-written")
+
+# Sent by surveys before deleting expired drafts, with `response_ids` (a query). Each receiver returns the ids
+# that must be kept: safeguarding keeps drafts whose words wait for review.
+drafts_expiring = signals.signal("drafts-expiring")
+
+# Sent before words are quoted or published, with `answer_ids` and `comment_ids`. Each receiver returns
+# (answer ids, comment ids) that must not be: safeguarding holds back any that are flagged and not cleared.
+words_held = signals.signal("words-held")
+
+# Sent by safeguarding when words are flagged, with `answer_id` or `comment_id` (the other None). The tracker
+# takes any quote of them off the public pages and tells the lead.
+words_flagged = signals.signal("words-flagged")
 
 # Sent by a programme's page, with `programme` and `manager` (whether the viewer runs the programme). Each
 # receiver returns the surveys to list there, so programmes need not know about surveys.
@@ -45,3 +59,18 @@ def sentiments(answer_ids: Any) -> dict[int, tuple[float, str]]:
     for _, result in answer_sentiments.send(None, answer_ids=answer_ids):
         found.update(result)
     return found
+
+
+def held_back(answer_ids: Any, comment_ids: Any) -> tuple[set[int], set[int]]:
+    """Of these answers and comments, those that must never be quoted or published."""
+    answers: set[int] = set()
+    comments: set[int] = set()
+    for _, (held_answers, held_comments) in words_held.send(None, answer_ids=answer_ids, comment_ids=comment_ids):
+        answers |= held_answers
+        comments |= held_comments
+    return answers, comments
+
+
+def drafts_to_keep(response_ids: Any) -> set[int]:
+    """Of these expiring drafts, those a subscriber needs kept."""
+    return {ident for _, kept in drafts_expiring.send(None, response_ids=response_ids) for ident in kept}

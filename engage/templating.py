@@ -22,9 +22,10 @@ def navigation() -> list[dict[str, Any]]:
         if current_user.role == Role.MEMBER:
             items.append({"href": url_for("panels.index"), "text": "Your panels", "endpoint": "panels.index"})
         if current_user.role == Role.SAFEGUARDING:
-            items.append(
-                {"href": url_for("safeguarding.queue"), "text": "Safeguarding flags", "endpoint": "safeguarding.queue"}
-            )
+            from engage.safeguarding.services import waiting
+
+            text = f"Safeguarding flags ({waiting()} waiting)"
+            items.append({"href": url_for("safeguarding.queue"), "text": text, "endpoint": "safeguarding.queue"})
         if is_admin(current_user):
             items += [
                 {"href": url_for("admin.users"), "text": "Users", "endpoint": "admin.users"},

@@ -141,9 +141,13 @@ def test_limits_are_shared_by_every_worker_through_the_database(
 ) -> None:
     app.config["LOGIN_CLIENT_LIMITS"] = "3 per minute"
     other_worker = create_app({**app_config, "LOGIN_CLIENT_LIMITS": "3 per minute"})
-    for worker in (app, other_worker, app):
-        worker.test_client().post("/login", data={"email": "a@example.org", "password": "x"})
-    assert other_worker.test_client().post("/login", data={"email": "a@example.org"}).status_code == 429
+    try:
+        for worker in (app, other_worker, app):
+            worker.test_client().post("/login", data={"email": "a@example.org", "password": "x"})
+        assert other_worker.test_client().post("/login", data={"email": "a@example.org"}).status_code == 429
+    finally:
+        with other_worker.app_context():
+            db.engine.dispose()
 
 
 def test_limits_count_in_redis_when_it_is_configured(app_config: dict[str, Any]) -> None:

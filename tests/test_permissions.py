@@ -105,6 +105,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("surveys.resume", "GET"): (SURVEY + "/resume", EVERYONE_200),
     ("surveys.resume", "POST"): (SURVEY + "/resume", EVERYONE_200),
     ("surveys.resume_link", "GET"): (SURVEY + "/resume/NOTAREALCODE", {"*": 404}),
+    ("surveys.support", "GET"): (SURVEY + "/support", NO_DRAFT),
     ("surveys.new_survey", "GET"): ("/surveys/manage/new?programme={slug}", LEAD_OF_PROGRAMME),
     ("surveys.new_survey", "POST"): ("/surveys/manage/new?programme={slug}", LEAD_OF_PROGRAMME),
     ("surveys.overview", "GET"): (MANAGE, LEAD_OF_PROGRAMME),

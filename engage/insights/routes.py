@@ -15,11 +15,9 @@ from engage.forms import id_from, options, paginate, refuse, show_error
 from engage.insights import bp, jobs, services
 from engage.insights.forms import MergeForm, RenameForm, RunForm
 from engage.insights.models import SENTIMENT_LABELS, AnalysisRun, RunStatus, Theme, ThemeAssignment
-from engage.panels.models import Comment
 from engage.programmes import services as programmes
 from engage.programmes.models import Programme
 from engage.surveys import results
-from engage.surveys.models import Answer
 
 
 def _run(run_id: int) -> AnalysisRun:
@@ -166,9 +164,7 @@ def theme_page(theme_id: int) -> str | HttpResponse:
         return redirect(url_for("insights.theme_page", theme_id=theme.id))
     merge_form = MergeForm()
     merge_form.into.choices = options((t.id, t.label) for t in theme.run.themes if t.id != theme.id)
-    sources = [db.session.get(Answer, i) for i in theme.quote_answer_ids]
-    sources += [db.session.get(Comment, i) for i in theme.quote_comment_ids]
-    quotes = [redact(source.text) for source in sources if source is not None]
+    quotes = services.representative_quotes(theme)
     wanted = request.args.get("sentiment", "")
     wanted = wanted if wanted in SENTIMENT_LABELS else ""
     page = paginate(services.assignments_query(theme, wanted), 25)

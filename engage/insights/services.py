@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import selectinload
 
+from analysis.redact import redact
 from engage import audit
 from engage.auth.models import User
 from engage.exceptions import EngageError
@@ -19,7 +20,7 @@ from engage.insights.models import SENTIMENT_LABELS, AnalysisRun, RunStatus, The
 from engage.panels.models import Comment
 from engage.panels.services import programme_comments_query
 from engage.programmes.models import Programme
-from engage.signals import answer_sentiments, citations
+from engage.signals import answer_sentiments, citations, held_back
 from engage.surveys import results
 from engage.surveys.models import Answer, Channel, Format, Question, Response, ResponseStatus, Survey
 from engage.timeutil import end_of, utcnow
@@ -375,7 +376,10 @@ def sentiment_counts(run: AnalysisRun) -> dict[int | None, dict[str, int]]:
     )
     counts: dict[int | None, dict[str, int]] = {}
     for theme_id, label, n in rows:
-        counts.setdefault(theme_id, dict.fromkeys(SENTIMENT_LABELS, 0))[label] = n
+        theme_counts = counts.setdefault(theme_id, dict.fromkeys(SENTIMENT_LABELS, 0))
+        theme_counts[label] += n
+        if label == "distress":  # counted among the negative too: risk never lifts a theme's figures
+            theme_counts["negative"] += n
     return counts
 
 
@@ -408,3 +412,13 @@ def compare(first: AnalysisRun, second: AnalysisRun) -> list[Overlap]:
         matches = sorted(((themes_b[k], n) for k, n in shared.items()), key=lambda item: -item[1])[:3]
         rows.append(Overlap(theme, theme.size, matches))
     return rows
+
+
+def representative_quotes(theme: Theme) -> list[str]:
+    """The theme's quotes, redacted, leaving out any words safeguarding holds back."""
+    held_answers, held_comments = held_back(theme.quote_answer_ids, theme.quote_comment_ids)
+    sources: list[Answer | Comment | None] = [
+        db.session.get(Answer, i) for i in theme.quote_answer_ids if i not in held_answers
+    ]
+    sources += [db.session.get(Comment, i) for i in theme.quote_comment_ids if i not in held_comments]
+    return [redact(source.text) for source in sources if source is not None]

@@ -29,6 +29,7 @@ from engage.panels.models import (
     Stance,
 )
 from engage.programmes.models import Programme
+from engage.signals import text_written
 from engage.timeutil import utcnow
 
 
@@ -189,6 +190,7 @@ def add_comment(author: User, section: DraftSection, stance: Stance, text: str) 
     db.session.add(comment)
     audit.record(author.id, "comment_added", draft)
     db.session.flush()
+    text_written.send(None, source=comment)
     return comment
 
 
@@ -205,6 +207,7 @@ def edit_comment(author: User, comment: Comment, stance: Stance, text: str) -> N
     comment.stance, comment.text, comment.withdrawn = stance, text, False
     audit.record(author.id, "comment_edited", comment)
     db.session.flush()
+    text_written.send(None, source=comment)
 
 
 def withdraw_comment(author: User, comment: Comment) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
 from engage.extensions import db
 from engage.modeltypes import db_enum
+from engage.panels.models import Comment
 from engage.surveys.models import Answer, Response
 from engage.timeutil import utcnow
 
@@ -36,6 +37,11 @@ class Outcome(enum.StrEnum):
     def label(self) -> str:
         return OUTCOME_LABELS[self]
 
+    @property
+    def clears(self) -> bool:
+        """Whether this outcome means the words may be used like any others (quoted, published)."""
+        return self == Outcome.NO_ACTION
+
 
 OUTCOME_LABELS = {
     Outcome.NO_ACTION: "No risk found, no action needed",
@@ -47,9 +53,14 @@ OUTCOME_LABELS = {
 
 
 class SafeguardingFlag(db.Model):
+    """Words that may disclose risk: a survey answer (sent or still a draft) or a panel comment."""
+
+    __table_args__ = (CheckConstraint("(answer_id IS NULL) <> (comment_id IS NULL)", name="one_source"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
-    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), unique=True)
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), unique=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), unique=True)
     # What the screen matched: category names and pattern ids, never the text itself.
     categories: Mapped[str] = mapped_column(String(200))
     patterns: Mapped[str] = mapped_column(String(300))
@@ -63,7 +74,11 @@ class SafeguardingFlag(db.Model):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When a review closed it (the time taken is this less created_at), and when admins were told it waited.
+    reviewed_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
 
-    response: Mapped[Response] = relationship()
-    answer: Mapped[Answer] = relationship()
+    response: Mapped[Response | None] = relationship()
+    answer: Mapped[Answer | None] = relationship()
+    comment: Mapped[Comment | None] = relationship()
     reviewer: Mapped[User | None] = relationship()

@@ -29,8 +29,15 @@ def queue() -> str:
     wanted = request.args.get("status", FlagStatus.NEW.value)
     status = FlagStatus(wanted) if wanted in {s.value for s in FlagStatus} else None
     page = paginate(services.queue_query(status), 25)
+    median_hours, overdue = services.review_times()
     return render_template(
-        "safeguarding/queue.html", page=page, status=status, counts=services.counts_by_status(), FlagStatus=FlagStatus
+        "safeguarding/queue.html",
+        page=page,
+        status=status,
+        counts=services.counts_by_status(),
+        FlagStatus=FlagStatus,
+        median_hours=median_hours,
+        overdue=overdue,
     )
 
 
@@ -55,4 +62,5 @@ def review(flag_id: int) -> str | Response:
         else:
             flash("Review recorded.")
             return redirect(url_for("safeguarding.queue"))
-    return render_template("safeguarding/review.html", flag=flag, form=form, contact=contact_for(flag.response))
+    contact = contact_for(flag.response) if flag.response else None
+    return render_template("safeguarding/review.html", flag=flag, form=form, contact=contact)

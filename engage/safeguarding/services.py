@@ -2,56 +2,153 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from datetime import timedelta
+from typing import Any
 
-from analysis.safeguarding import Screening, screen
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, func, or_, select
+
+from analysis.safeguarding import screen
 from engage import audit
-from engage.auth.models import User
+from engage.auth.models import Role, User
 from engage.exceptions import EngageError
 from engage.extensions import db
+from engage.notify.services import absolute_url, compose, notify
+from engage.panels.models import Comment
 from engage.safeguarding.models import FlagStatus, Outcome, SafeguardingFlag
-from engage.signals import answer_interpreted, response_submitted
+from engage.signals import drafts_expiring, response_submitted, text_written, words_flagged, words_held
 from engage.surveys.models import Answer, Response
+from engage.timeutil import utcnow
 
 
 class ReviewError(EngageError):
     """A review step that cannot be recorded; the message is for the reviewer."""
 
 
-def raise_flag(response: Response, answer: Answer, result: Screening) -> SafeguardingFlag:
-    """Queue an answer for a safeguarding lead (in the caller's transaction). The respondent is not told."""
-    flag = SafeguardingFlag(
-        response=response,
-        answer=answer,
-        categories=", ".join(result.categories),
-        patterns=", ".join(result.matches),
-    )
-    db.session.add(flag)
-    audit.record(None, "safeguarding_flag_raised", flag, f"categories={flag.categories}")
+def flag_for(source: Answer | Comment) -> SafeguardingFlag | None:
+    if source.id is None:
+        return None
+    column = SafeguardingFlag.answer_id if isinstance(source, Answer) else SafeguardingFlag.comment_id
+    return db.session.execute(select(SafeguardingFlag).where(column == source.id)).scalar_one_or_none()
+
+
+def _words(source: Answer | Comment) -> str:
+    if isinstance(source, Answer):
+        return source.text if source.question.kind.is_text else ""
+    return source.text
+
+
+def screen_source(source: Answer | Comment) -> SafeguardingFlag | None:
+    """Screen someone's words as they are saved; raise (or reopen) the one flag these words have.
+
+    Saving the same words again never makes a second flag. Words changed after a review cleared them are
+    looked at again.
+    """
+    text = _words(source)
+    if not text.strip():
+        return None
+    result = screen(text)
+    if not result.flagged:
+        return None
+    flag = flag_for(source)
+    categories, patterns = ", ".join(result.categories)[:200], ", ".join(result.matches)[:300]
+    if flag is not None and flag.status != FlagStatus.CLOSED:
+        flag.categories, flag.patterns = categories, patterns
+        return flag
+    if flag is not None:  # cleared before, and now the words say something that needs a look
+        flag.status, flag.outcome, flag.reviewed_at = FlagStatus.NEW, None, None
+        flag.categories, flag.patterns = categories, patterns
+        audit.record(None, "safeguarding_flag_reopened", flag, f"categories={categories}")
+    else:
+        flag = SafeguardingFlag(categories=categories, patterns=patterns)
+        if isinstance(source, Answer):
+            flag.answer, flag.response = source, source.response
+        else:
+            flag.comment = source
+        db.session.add(flag)
+        audit.record(None, "safeguarding_flag_raised", flag, f"categories={categories}")
+    db.session.flush()
+    words_flagged.send(None, answer_id=flag.answer_id, comment_id=flag.comment_id)
+    tell_safeguarding_leads()
     return flag
 
 
-def screen_answers(response: Response, only: Answer | None = None) -> None:
-    """Raise a flag for each free-text answer (or just `only`) the screen thinks may disclose risk."""
-    for answer in [only] if only is not None else response.answers:
-        if answer.question.kind.is_text and answer.text:
-            result = screen(answer.text)
-            if result.flagged:
-                raise_flag(response, answer, result)
+@text_written.connect
+def _screen_words(sender: object, source: Answer | Comment) -> None:
+    del sender
+    screen_source(source)
 
 
 @response_submitted.connect
 def _screen_response(sender: object, response: Response) -> None:
+    """A whole response at once (paper, phone, import, or sent online): every answer in it."""
     del sender
-    screen_answers(response)
+    for answer in response.answers:
+        screen_source(answer)
 
 
-@answer_interpreted.connect
-def _screen_interpretation(sender: object, answer: Answer) -> None:
-    """An interpretation is screened like a typed answer; a flag already raised is not repeated."""
+def _open_or_confirmed() -> ColumnElement[bool]:
+    """Flags whose words are held back: waiting for review, or reviewed and not cleared."""
+    return or_(SafeguardingFlag.status != FlagStatus.CLOSED, SafeguardingFlag.outcome != Outcome.NO_ACTION)
+
+
+@words_held.connect
+def _held(sender: object, answer_ids: Any, comment_ids: Any) -> tuple[set[int], set[int]]:
     del sender
-    if db.session.execute(select(SafeguardingFlag.id).where(SafeguardingFlag.answer_id == answer.id)).first() is None:
-        screen_answers(answer.response, only=answer)
+    held = _open_or_confirmed()
+    answers = select(SafeguardingFlag.answer_id).where(SafeguardingFlag.answer_id.in_(answer_ids), held)
+    comments = select(SafeguardingFlag.comment_id).where(SafeguardingFlag.comment_id.in_(comment_ids), held)
+    return set(db.session.execute(answers).scalars()), set(db.session.execute(comments).scalars())
+
+
+@drafts_expiring.connect
+def _keep_flagged_drafts(sender: object, response_ids: Any) -> set[int]:
+    """A draft whose words wait for review is kept (with any contact the person left) until it is reviewed."""
+    del sender
+    query = select(SafeguardingFlag.response_id).where(
+        SafeguardingFlag.response_id.in_(response_ids), SafeguardingFlag.status != FlagStatus.CLOSED
+    )
+    return {ident for ident in db.session.execute(query).scalars() if ident is not None}
+
+
+def waiting() -> int:
+    return db.session.execute(select(func.count()).where(SafeguardingFlag.status != FlagStatus.CLOSED)).scalar_one()
+
+
+def tell_safeguarding_leads() -> None:
+    """Email every safeguarding lead at once: a link and the number waiting, never the words themselves."""
+    count = waiting()
+    link = absolute_url("safeguarding.queue")
+    for user in _users(Role.SAFEGUARDING):
+        notify(user, "safeguarding_flag", compose("safeguarding_flag", user=user, count=count, link=link))
+
+
+def _users(role: Role) -> list[User]:
+    return list(db.session.execute(select(User).where(User.role == role, User.active.is_(True))).scalars())
+
+
+def escalate_overdue() -> int:
+    """Tell the administrators about flags no one has reviewed in SAFEGUARDING_ESCALATE_HOURS. Each flag once."""
+    hours = int(current_app.config["SAFEGUARDING_ESCALATE_HOURS"])
+    query = select(SafeguardingFlag).where(
+        SafeguardingFlag.status == FlagStatus.NEW,
+        SafeguardingFlag.escalated_at.is_(None),
+        SafeguardingFlag.created_at < utcnow() - timedelta(hours=hours),
+    )
+    overdue = list(db.session.execute(query).scalars())
+    if overdue:
+        link = absolute_url("safeguarding.queue")
+        for admin in _users(Role.ADMIN):
+            notify(
+                admin,
+                "safeguarding_overdue",
+                compose("safeguarding_overdue", count=len(overdue), hours=hours, link=link),
+            )
+        for flag in overdue:
+            flag.escalated_at = utcnow()
+            audit.record(None, "safeguarding_flag_escalated", flag)
+        db.session.flush()
+    return len(overdue)
 
 
 def queue_query(status: FlagStatus | None) -> Select[tuple[SafeguardingFlag]]:
@@ -74,6 +171,7 @@ def review(actor: User, flag: SafeguardingFlag, *, status: FlagStatus, outcome: 
     if status == FlagStatus.CLOSED and outcome is None:
         raise ReviewError("Select an outcome before you close the flag")
     flag.status, flag.outcome, flag.notes, flag.reviewer_id = status, outcome, notes, actor.id
+    flag.reviewed_at = utcnow() if status == FlagStatus.CLOSED else None
     detail = f"status={status.value}" + (f" outcome={outcome.value}" if outcome else "")
     audit.record(actor.id, "safeguarding_flag_reviewed", flag, detail)
     db.session.flush()
@@ -83,3 +181,19 @@ def viewed(actor: User, flag: SafeguardingFlag) -> None:
     """Reading a flagged answer is itself audited."""
     audit.record(actor.id, "safeguarding_flag_viewed", flag)
     db.session.flush()
+
+
+def review_times() -> tuple[float | None, int]:
+    """The median hours from flag to closed review, and how many open flags are past the escalation time."""
+    rows = db.session.execute(
+        select(SafeguardingFlag.created_at, SafeguardingFlag.reviewed_at).where(
+            SafeguardingFlag.reviewed_at.is_not(None)
+        )
+    ).all()
+    hours = sorted((reviewed - created).total_seconds() / 3600 for created, reviewed in rows)
+    median = (hours[len(hours) // 2] + hours[(len(hours) - 1) // 2]) / 2 if hours else None
+    limit = utcnow() - timedelta(hours=int(current_app.config["SAFEGUARDING_ESCALATE_HOURS"]))
+    overdue = db.session.execute(
+        select(func.count()).where(SafeguardingFlag.status == FlagStatus.NEW, SafeguardingFlag.created_at < limit)
+    ).scalar_one()
+    return median, overdue

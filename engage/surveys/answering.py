@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from engage.extensions import db
 from engage.media.models import MediaFile
 from engage.media.storage import discard
-from engage.signals import response_submitted
+from engage.signals import drafts_to_keep, response_submitted, text_written
 from engage.surveys.models import (
     Answer,
     Contact,
@@ -57,6 +57,9 @@ def format_code(code: str) -> str:
 def purge_expired() -> int:
     """Delete unsubmitted responses whose resume period has ended. Returns how many."""
     expired = select(Response.id).where(Response.status == ResponseStatus.IN_PROGRESS, Response.expires_at < utcnow())
+    # Words waiting for a safeguarding review are kept, with any contact the person left, until reviewed.
+    if kept := drafts_to_keep(expired):
+        expired = expired.where(Response.id.not_in(kept))
     # Videos of unsent BSL answers are personal data too: their files go with the answers.
     videos = (
         db.session.execute(
@@ -165,6 +168,8 @@ def save_answer(response: Response, question: Question, *, text: str = "", choic
     answer.choices = list(choices or []) if question.kind.is_choice else []
     response.expires_at = utcnow() + timedelta(days=response.survey.resume_days)
     db.session.flush()
+    if answer.text:
+        text_written.send(None, source=answer)  # screened now: a draft never sent still reaches safeguarding
     return answer
 
 

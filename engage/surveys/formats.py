@@ -17,7 +17,7 @@ from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.media.models import MediaFile, MediaKind
 from engage.media.storage import UploadError, discard, store
-from engage.signals import answer_interpreted
+from engage.signals import text_written
 from engage.surveys.answering import (
     SurveyClosedError,
     finish_submission,
@@ -241,7 +241,7 @@ def interpret(actor: User, answer: Answer, text: str, interpreter: str) -> None:
     answer.text, answer.interpreted_by, answer.interpreted_at = text, interpreter, utcnow()
     audit.record(actor.id, "bsl_answer_interpreted", answer, f"response={answer.response_id}")
     db.session.flush()
-    answer_interpreted.send(None, answer=answer)  # screened like any typed answer
+    text_written.send(None, source=answer)  # screened like any typed answer
     db.session.flush()
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager
 from werkzeug.wrappers import Response as HttpResponse
 
 from engage.extensions import db
-from engage.signals import sentiments
+from engage.signals import held_back, sentiments
 from engage.surveys.models import Answer, Channel, Format, Question, Response, ResponseStatus, Survey
 from engage.timeutil import end_of
 
@@ -157,12 +157,15 @@ def neutralise(value: object) -> object:
 AWAITING = "[BSL video answer, awaiting interpretation]"
 
 
+HELD = "Held back: safeguarding review. Do not quote or publish"
+
+
 def export_rows(survey: Survey, ids: Select[tuple[int]]) -> list[list[object]]:
     """One header row, then one row per response: reference, when, channel, formats, then each answer.
 
     Read as rows rather than objects, in four queries, so 20,000 responses export in a couple of seconds.
     """
-    header: list[object] = ["Reference", "Submitted (UTC)", "Channel", "Formats"]
+    header: list[object] = ["Reference", "Submitted (UTC)", "Channel", "Formats", "Safeguarding"]
     for question in survey.questions:
         header.append(question.prompt)
         if question.kind.is_text:
@@ -183,6 +186,8 @@ def export_rows(survey: Survey, ids: Select[tuple[int]]) -> list[list[object]]:
         answers[response_id, question_id] = shown
         answer_ids[response_id, question_id] = answer_id
     labels = _latest_labels(ids)
+    held, _ = held_back(select(Answer.id).where(Answer.response_id.in_(ids)), [])
+    held_responses = {response_id for (response_id, _), answer_id in answer_ids.items() if answer_id in held}
     rows = [header]
     for response_id, reference, submitted_at, channel, response_formats in db.session.execute(
         select(Response.id, Response.reference, Response.submitted_at, Response.channel, Response.formats)
@@ -194,6 +199,8 @@ def export_rows(survey: Survey, ids: Select[tuple[int]]) -> list[list[object]]:
             submitted_at.strftime("%Y-%m-%d %H:%M:%S") if submitted_at else "",
             channel.value,
             response_formats,
+            # Words held back by safeguarding are marked, so nobody quotes them from a spreadsheet.
+            HELD if response_id in held_responses else "",
         ]
         for question in survey.questions:
             key = (response_id, question.id)

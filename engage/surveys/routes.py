@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
+from analysis.safeguarding import screen
 from engage.auth.permissions import can_manage
 from engage.extensions import db
 from engage.media.storage import UploadError, accepts_video
@@ -137,7 +138,12 @@ def question(slug: str, question_id: int) -> str | HttpResponse:
             except UploadError as error:
                 form.video.errors = [*form.video.errors, str(error)]
             else:
-                return redirect(_after_answer(survey, response, question))
+                target = _after_answer(survey, response, question)
+                if question.kind.is_text and screen(form.answer.data or "").flagged:
+                    # Help first: the words went to the safeguarding team as they were saved.
+                    session["after_support"] = target
+                    return redirect(url_for("surveys.support", slug=slug))
+                return redirect(target)
     return _question_page(survey, response, question, form)
 
 
@@ -381,3 +387,14 @@ def printable(slug: str) -> str:
     survey = _survey(slug)
     easy = request.args.get("format") == Format.EASY_READ
     return render_template("surveys/print.html", survey=survey, easy=easy)
+
+
+@bp.route("/<slug>/support")
+def support(slug: str) -> str:
+    """Where to get help now, shown straight after an answer that may disclose risk; then carry on."""
+    survey = _survey(slug)
+    response = _in_progress(survey)
+    target = session.pop("after_support", "")
+    if not target.startswith(f"/surveys/{slug}/"):
+        target = url_for("surveys.check", slug=slug)
+    return render_template("surveys/support.html", survey=survey, response=response, target=target)

@@ -135,6 +135,7 @@ def _statement_page(you_said: YouSaid, problem: str | None = None, status: int =
             programme=you_said.programme,
             reach=reach.you_said_reach(you_said),
             candidates=statements.candidate_quotes(you_said),
+            held=statements.held_quote_ids(you_said.quotes),
             problem=problem,
         ),
         status,

@@ -10,16 +10,17 @@ from sqlalchemy.orm import selectinload
 
 from analysis.redact import redact
 from engage import audit
-from engage.auth.models import User
+from engage.auth.models import Role, User
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, Theme
 from engage.media.models import MediaKind
 from engage.media.storage import UploadError, discard, store
+from engage.notify.services import absolute_url, compose, notify
 from engage.panels.models import Comment
 from engage.panels.services import programme_comments_query
 from engage.programmes.models import Programme
-from engage.signals import themes_cited
+from engage.signals import held_back, themes_cited, words_flagged
 from engage.surveys.models import Answer
 from engage.timeutil import utcnow
 from engage.tracker.loop import evidence_ids, tell_contributors
@@ -158,7 +159,7 @@ def candidate_quotes(you_said: YouSaid) -> list[tuple[str, str]]:
     keys = [f"a{i}" for theme in you_said.themes for i in theme.quote_answer_ids or []]
     keys += [f"c{i}" for theme in you_said.themes for i in theme.quote_comment_ids or []]
     keys += [f"c{c.id}" for c in you_said.comments]
-    evidence = evidence_ids(you_said)
+    evidence = quotable_ids(you_said)
     found = []
     for key in dict.fromkeys(keys):
         if key in used:
@@ -186,8 +187,30 @@ def _source_text(key: str, evidence: tuple[set[int], set[int]]) -> str | None:
     return None
 
 
+def quotable_ids(you_said: YouSaid) -> tuple[set[int], set[int]]:
+    """The statement's evidence less any words safeguarding holds back (flagged, and not cleared)."""
+    answers, comments = evidence_ids(you_said)
+    held_answers, held_comments = held_back(answers, comments)
+    return answers - held_answers, comments - held_comments
+
+
+def held_quote_ids(quotes: list[Quote]) -> set[int]:
+    """The quotes whose words safeguarding holds back: never approved, never published."""
+    held_answers, held_comments = held_back(
+        [q.answer_id for q in quotes if q.answer_id], [q.comment_id for q in quotes if q.comment_id]
+    )
+    return {q.id for q in quotes if q.answer_id in held_answers or q.comment_id in held_comments}
+
+
+def is_held(quote: Quote) -> bool:
+    return bool(held_quote_ids([quote]))
+
+
+HELD = "These words are waiting for a safeguarding review, or were found to disclose risk, so they cannot be quoted"
+
+
 def add_quote(actor: User, you_said: YouSaid, key: str) -> Quote:
-    text = _source_text(key, evidence_ids(you_said))
+    text = _source_text(key, quotable_ids(you_said))
     if text is None:
         raise TrackerError("Choose a quote from this statement's themes or comments", "source")
     quote = Quote(text=redact(text))
@@ -209,6 +232,8 @@ def edit_quote(actor: User, quote: Quote, text: str) -> None:
 
 
 def approve_quote(actor: User, quote: Quote) -> None:
+    if is_held(quote):
+        raise TrackerError(HELD)
     if redact(quote.text) != quote.text:
         raise TrackerError("This quote still contains personal details. Edit it first")
     quote.approved_at, quote.approved_by_id = utcnow(), actor.id
@@ -232,6 +257,8 @@ def check_publishable(you_said: YouSaid) -> None:
         raise TrackerError(f"Approve or remove every quote before publishing ({len(unapproved)} not approved)")
     if any(redact(q.text) != q.text for q in you_said.quotes):
         raise TrackerError("A quote still contains personal details. Edit it before publishing")
+    if held_quote_ids(you_said.quotes):
+        raise TrackerError("A quote's words are held back by safeguarding. Remove that quote before publishing")
 
 
 def publish_event(you_said: YouSaid) -> str:
@@ -266,4 +293,21 @@ def delete_you_said(actor: User, you_said: YouSaid) -> None:
 def unpublish(actor: User, you_said: YouSaid) -> None:
     you_said.published_at = None
     audit.record(actor.id, "you_said_unpublished", you_said)
+    db.session.flush()
+
+
+@words_flagged.connect
+def _withdraw_flagged_quotes(sender: object, answer_id: int | None, comment_id: int | None) -> None:
+    """Words flagged after they were quoted: the quote comes off the public pages at once, and the leads are told."""
+    del sender
+    column, ident = (Quote.answer_id, answer_id) if answer_id else (Quote.comment_id, comment_id)
+    quotes = db.session.execute(select(Quote).where(column == ident, Quote.approved_at.is_not(None))).scalars()
+    for quote in quotes:
+        quote.approved_at, quote.approved_by_id = None, None
+        audit.record(None, "quote_withdrawn_by_safeguarding", quote)
+        you_said = quote.you_said
+        link = absolute_url("tracker.statement", statement_id=you_said.id)
+        for lead in you_said.programme.people:
+            if lead.role == Role.LEAD:
+                notify(lead, "quote_withdrawn", compose("quote_withdrawn", user=lead, you_said=you_said, link=link))
     db.session.flush()
