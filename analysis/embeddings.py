@@ -76,12 +76,28 @@ def build(path: Path = TABLE, batch_size: int = 512) -> Path:
     return path
 
 
-@cache
-def _tokenizer() -> Any:
-    from transformers import AutoTokenizer
+class WordPieces:
+    """The model's own tokenizer (its tokenizer.json, run by the Rust `tokenizers` library), without loading
+    transformers or torch: encoding must be cheap enough for a web request (the safeguarding screen)."""
 
-    # A local folder, never a download from the Hub (bandit B615).
-    return AutoTokenizer.from_pretrained(_model_path(), local_files_only=True)  # nosec B615
+    def __init__(self, folder: str) -> None:
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(os.path.join(folder, "tokenizer.json"))
+        self._tokenizer.no_padding()
+        self.all_special_ids = [self._tokenizer.token_to_id(t) for t in ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")]
+
+    def __call__(self, texts: list[str], max_length: int = 256) -> dict[str, list[list[int]]]:
+        self._tokenizer.enable_truncation(max_length)
+        return {"input_ids": [e.ids for e in self._tokenizer.encode_batch(texts, add_special_tokens=False)]}
+
+    def convert_ids_to_tokens(self, ids: list[int]) -> list[str]:
+        return [self._tokenizer.id_to_token(i) for i in ids]
+
+
+@cache
+def _tokenizer() -> WordPieces:
+    return WordPieces(_model_path())
 
 
 def _raw_vectors() -> np.ndarray:
@@ -151,7 +167,7 @@ def _static(
     special = set(tokenizer.all_special_ids)
     for start in range(0, len(texts), batch_size):
         chunk = [_SPACE.sub(" ", t or "").strip()[:2000] for t in texts[start : start + batch_size]]
-        encoded = tokenizer(chunk, add_special_tokens=False, truncation=True, max_length=256)["input_ids"]
+        encoded = tokenizer(chunk, max_length=256)["input_ids"]
         for offset, token_ids in enumerate(encoded):
             token_ids = [t for t in token_ids if t not in special]
             if token_ids:
@@ -204,10 +220,10 @@ def fit(texts: list[str], path: Path = FITTED, alpha: float = 0.1, batch_size: i
     Saved as float16.
     """
     import torch
-    from transformers import AutoModel
+    from transformers import AutoModel, AutoTokenizer
 
-    tokenizer = _tokenizer()
     # A local folder, never a download from the Hub (bandit B615).
+    tokenizer = AutoTokenizer.from_pretrained(_model_path(), local_files_only=True)  # nosec B615
     model = AutoModel.from_pretrained(_model_path(), local_files_only=True).eval()  # nosec B615
     raw = _raw_vectors()
     sums, counts = np.zeros((len(raw), DIMENSIONS)), np.zeros(len(raw))
@@ -227,7 +243,7 @@ def fit(texts: list[str], path: Path = FITTED, alpha: float = 0.1, batch_size: i
     ids = np.flatnonzero(counts)
     context = (sums[ids] / counts[ids, None]).astype(np.float16)
     vectors = _with_context(raw, ids, counts[ids], context)
-    features = _unit(_static(texts, vectors, tokenizer, _weights(len(vectors)), 2048))
+    features = _unit(_static(texts, vectors, _tokenizer(), _weights(len(vectors)), 2048))
     mean_x, mean_y = features.mean(axis=0), targets.mean(axis=0)
     x, y = features - mean_x, targets - mean_y
     w = np.linalg.solve(x.T @ x + alpha * np.eye(x.shape[1]), x.T @ y)

@@ -1,20 +1,52 @@
 """Screen free text for possible risk disclosures, so a safeguarding lead can read it quickly.
 
-The screen is deliberately cautious: it flags for a person to review, it never decides. It looks for
-first-person and indirect wording about suicide, self-harm, harm to others and abuse ("no point going
-on", "end it all", "better off without me"), and first removes phrases that name services or topics
-rather than disclose risk ("the suicide prevention team was great", "self-harm service").
+The screen is deliberately cautious: it flags for a person to review, it never decides. Two layers:
 
-Each pattern has an id and a category so a reviewer sees why a text was flagged without the
-screen repeating the text itself. Sources for the wording: Samaritans' media guidelines and
-NICE NG225 (self-harm) list indirect expressions of suicidal thinking like those below.
+- patterns for first-person and indirect wording about suicide, self-harm, harm to others and abuse ("no
+  point going on", "end it all", "better off without me"), after removing phrases that name services or
+  topics rather than disclose risk ("the suicide prevention team was great") and clauses told as recovery
+  ("I used to self-harm, years ago");
+- a classifier on Engage's offline sentence embeddings (analysis.embeddings), trained on the development set
+  in analysis/models/safeguarding_dev.txt (written from the categories of public clinical guidance: the
+  Columbia scale's question areas, NICE NG225, SafeLives' DASH checklist, NSPCC's signs of abuse) and on
+  ordinary NHS comments from ../shared/data. It catches phrasings no pattern lists: misspellings,
+  text-speak, plans and means, indirect wording, concern for someone else.
+
+Each flag names its categories and what matched ("pattern:kill_myself", "classifier:0.91"), so a reviewer
+sees why without the screen repeating the text itself.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from analysis import train_command
+
+MODELS = Path(__file__).resolve().parent / "models"
+DEV_SET = MODELS / "safeguarding_dev.txt"
+CLASSIFIER = MODELS / "safeguarding.json"
+NONE = "none"
+# The categories a flag can carry, as the development set labels them.
+CATEGORIES = (
+    "suicide", "self-harm", "harm to others", "domestic abuse", "abuse or neglect", "child safeguarding",
+    "concern for others",
+)  # fmt: skip
+# Clauses told as the past or as recovery: a pattern inside one does not flag ("I self-harmed as a teenager").
+RECOVERY = re.compile(
+    r"\b(?:years? ago|used to|when i was (?:young|younger|a teenager|a child|a kid|at school|\d+)|as a (?:teenager|child|kid)"
+    r"|no longer|not any ?more|haven'?t (?:\w+ ){0,3}(?:for|in) (?:years|months|\d+)|in (?:19|20)\d\d"
+    r"|(?:i'?m|i am) not (?:suicidal|going to)|never (?:thought|wanted|felt)|(?:don'?t|do not) have any (?:thoughts|plans)"
+    r"|said no|survivor|in recovery|clean from|\d+ days? (?:clean|free))\b"
+)
+CLAUSE = re.compile(r"[.;!?]+|,\s*(?:but|and|though|although)\b|\bbut\b")
 
 # Phrases that mention risk words without disclosing risk: services, teams, training and campaigns.
 NOT_RISK = [
@@ -32,14 +64,18 @@ NOT_RISK = [
 
 # (id, category, pattern). Patterns run on lower-cased text with service phrases removed.
 RISK_PATTERNS: list[tuple[str, str, str]] = [
-    ("suicidal", "suicide", r"\bsuicidal\b"),
+    ("suicidal", "suicide", r"\bsuicid(?:al|el|ial|le)\b|\bsuicde\b|\bsucidal\b"),
     (
         "suicide_attempt",
         "suicide",
         r"\b(?:attempted|tried|try|trying|try to|thinking about|think about|thought about|considering|consider) (?:to )?(?:commit )?suicide\b",
     ),
     ("commit_suicide", "suicide", r"\b(?:commit|committing|commited|committed) suicide\b"),
-    ("kill_myself", "suicide", r"\bkill(?:ing)? my ?self\b|\bkill me\b(?! laughing)"),
+    (
+        "kill_myself",
+        "suicide",
+        r"\bkil?l?(?:ing)? my ?s[el]+f\b|\bkill me\b(?! laughing)|\bkms\b|\bunalive\w*\b|\b(?:top|topping|off|offing) my ?self\b",
+    ),
     ("end_my_life", "suicide", r"\b(?:end|ending|take|taking|took) (?:my|me) (?:own )?life\b"),
     (
         "end_it_all",
@@ -132,11 +168,149 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower()).strip()
 
 
+def _recovered(text: str) -> str:
+    """The text without clauses told as the past or as recovery."""
+    return " ".join(clause for clause in CLAUSE.split(text) if not RECOVERY.search(clause))
+
+
+def patterns(text: str) -> list[tuple[str, str]]:
+    """(pattern id, category) for every pattern the text matches."""
+    cleaned = _recovered(_not_risk.sub(" ", normalise(text)))
+    return [(pid, category) for pid, category, pattern in _risk if pattern.search(cleaned)]
+
+
+@cache
+def _classifier() -> tuple[tuple[str, ...], np.ndarray, np.ndarray, float]:
+    data = json.loads(CLASSIFIER.read_text())
+    return (
+        tuple(data["classes"]),
+        np.array(data["coef"], dtype=np.float32),
+        np.array(data["intercept"]),
+        data["threshold"],
+    )
+
+
+def _features(texts: list[str]) -> np.ndarray:
+    from analysis.embeddings import encode
+
+    return np.hstack([encode(texts), encode(texts, negation=True)])
+
+
+def risk(texts: list[str]) -> list[tuple[float, str]]:
+    """For each text, the classifier's probability that it discloses risk, and its likeliest category."""
+    classes, coef, intercept, _ = _classifier()
+    features = _features([normalise(t)[:MAX_CHARS] for t in texts])
+    logits = features @ coef.T + intercept
+    logits -= logits.max(axis=1, keepdims=True)
+    probabilities = np.exp(logits)
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    none = classes.index(NONE)
+    out = []
+    for row, empty in zip(probabilities, ~features.any(axis=1), strict=True):
+        if empty:  # no word piece the model knows: nothing to judge (the patterns still look)
+            out.append((0.0, NONE))
+            continue
+        ranked = sorted(((p, c) for c, p in zip(classes, row, strict=True) if c != NONE), reverse=True)
+        out.append((float(1.0 - row[none]), ranked[0][1]))
+    return out
+
+
+MAX_CHARS = 2000
+
+
 def screen(text: str) -> Screening:
     """Screen one free-text answer or comment for possible risk. Never raises on odd input."""
-    cleaned = _not_risk.sub(" ", normalise(text))
-    matches = [(pid, category) for pid, category, pattern in _risk if pattern.search(cleaned)]
+    if not re.search(r"[^\W\d_]", text or ""):
+        return Screening(False)  # no letters: emoji, numbers, nothing to read
+    matches = [(f"pattern:{pid}", category) for pid, category in patterns(text)]
+    probability, category = risk([text])[0]
+    if probability >= _classifier()[3]:
+        matches.append((f"classifier:{probability:.2f}", category))
     if not matches:
         return Screening(False)
     categories = tuple(dict.fromkeys(category for _, category in matches))
-    return Screening(True, tuple(pid for pid, _ in matches), categories)
+    return Screening(True, tuple(match for match, _ in matches), categories)
+
+
+# The development set and training ---------------------------------------------------------------
+
+
+def dev_set() -> list[tuple[str, str, str]]:
+    """(label, kind, text) for every example in analysis/models/safeguarding_dev.txt."""
+    rows = []
+    for line in DEV_SET.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            label, kind, text = (part.strip() for part in line.split("|", 2))
+            rows.append((label, kind, text))
+    return rows
+
+
+def held_out(text: str) -> bool:
+    """The held-out split: a fifth of distinct texts, chosen by a hash of the normalised text."""
+    return hashlib.sha256(normalise(text).encode()).digest()[0] % 5 == 0
+
+
+def shared_comments(data_dir: Path) -> list[str]:
+    """Every free-text comment in the shared NHS feedback (phase 1 and NEAS files), for the flag rate."""
+    import csv
+
+    folder = data_dir / "patient_feedback"
+    texts: list[str] = []
+    with (folder / "phase1_text_data.csv").open(encoding="utf-8", newline="") as handle:
+        texts += [row["feedback"] for row in csv.DictReader(handle) if row["feedback"].strip()]
+    with (folder / "v6framework_neas.csv").open(encoding="utf-8", newline="") as handle:
+        texts += [row["FFT answer"] for row in csv.DictReader(handle) if row["FFT answer"].strip()]
+    return texts
+
+
+def _variants(text: str) -> list[str]:
+    """Spellings people type in a hurry: lower case without apostrophes, text-speak, a dropped letter."""
+    plain = normalise(text).replace("'", "")
+    speak = re.sub(r"\byou\b", "u", re.sub(r"\bto\b", "2", re.sub(r"\bwant to\b", "wanna", plain)))
+    words = plain.split()
+    longest = max(range(len(words)), key=lambda i: len(words[i])) if words else 0
+    typo = " ".join(w[:-2] + w[-1] if i == longest and len(w) > 4 else w for i, w in enumerate(words))
+    return list(dict.fromkeys(v for v in (plain, speak, typo) if v and v != text))
+
+
+def train(data_dir: Path, path: Path = CLASSIFIER, negatives: int = 8000, threshold: float = 0.65) -> Path:
+    """Fit the classifier on the training four-fifths of the development set, with ordinary comments from
+    the shared data as negatives (those no pattern flags, a fixed sample); save its weights (no text)."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [(label, text) for label, _, text in dev_set() if not held_out(text)]
+    rows += [(label, variant) for label, text in list(rows) if label != NONE for variant in _variants(text)]
+    ordinary = sorted(
+        (t for t in shared_comments(data_dir) if not patterns(t)),
+        key=lambda t: hashlib.sha256(t.encode()).hexdigest(),
+    )[:negatives]
+    rows += [(NONE, text) for text in ordinary]
+    features = _features([normalise(text) for _, text in rows])
+    labels = [label for label, _ in rows]
+    model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000).fit(features, labels)
+    note = {
+        "trained_on": f"{DEV_SET.name}: the four-fifths not held out (sha256 of the normalised text, first byte "
+        "mod 5 != 0), each risk example also as typed in a hurry (lower case, text-speak, a dropped letter); "
+        f"{len(ordinary)} comments from ../shared/data/patient_feedback that no pattern flags (a fixed sample "
+        "by sha256), as ordinary",
+        "rows": len(rows),
+        "features": "static MiniLM embedding (384), and the same with negated word pieces reversed (384)",
+        "model": "multinomial logistic regression, C=4, balanced class weights",
+    }
+    path.write_text(
+        json.dumps(
+            {
+                "note": note,
+                "classes": [str(c) for c in model.classes_],
+                "coef": [[round(float(w), 5) for w in row] for row in model.coef_],
+                "intercept": [round(float(b), 5) for b in model.intercept_],
+                "threshold": threshold,
+            }
+        )
+    )
+    _classifier.cache_clear()
+    return path
+
+
+if __name__ == "__main__":
+    train_command(train, "analysis.safeguarding")

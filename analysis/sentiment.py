@@ -16,7 +16,6 @@ import csv
 import hashlib
 import json
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis import train_command
 from analysis.safeguarding import screen
 
 MODEL = Path(__file__).resolve().parent / "models" / "sentiment.json"
@@ -179,8 +179,4 @@ def train(data_dir: Path, path: Path = MODEL) -> Path:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["train"]:
-        shared = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).resolve().parents[2] / "shared" / "data"
-        print(f"Trained {train(shared)}")
-    else:
-        print("Usage: python -m analysis.sentiment train [SHARED_DATA_DIR]")
+    train_command(train, "analysis.sentiment")
