@@ -17,7 +17,8 @@ signals = Namespace()
 response_submitted = signals.signal("response-submitted")
 
 # Sent whenever someone's own words are saved, with `source`: a survey answer as it is typed (a draft too) or
-# interpreted from BSL, or a panel comment and each edit of it. Safeguarding screens it in the same transaction:
+# interpreted from BSL, a panel comment and each edit of it, or an application to join a panel. Safeguarding
+# screens it in the same transaction:
 # one subscription point, so a new kind of text cannot miss the screen by forgetting to ask.
 text_written = signals.signal("text-written")
 

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from analysis.safeguarding import screen
+from analysis.safeguarding import patterns, screen
 from engage.audit import AuditEvent
 from engage.auth.models import Role, User
 from engage.extensions import db
@@ -311,3 +311,62 @@ def test_a_theme_never_offers_flagged_words_as_a_representative_quote(
 def db_answer(app: Flask, flag_id: int) -> int:
     with app.app_context():
         return db.session.get(SafeguardingFlag, flag_id).answer_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I called Samaritans on 116 123 and they were kind",
+        "It says to text SHOUT to 85258 on the leaflet",
+        "😭😭😭",
+        "🔪🩸",
+        "x" * 100_000,
+        "12345 0800 123 456",
+    ],
+)
+def test_odd_input_has_a_defined_result_and_helplines_or_emoji_alone_raise_nothing(text: str) -> None:
+    assert screen(text).flagged is False
+
+
+def test_a_very_long_disclosure_is_still_found_once() -> None:
+    result = screen(("The service was slow. " * 200) + "I tried to kill myself last month" + " Thanks." * 500)
+    assert result.flagged and "suicide" in result.categories
+    assert len(result.matches) == len(set(result.matches))
+
+
+def test_disclosures_in_hurried_spelling_and_about_someone_else_are_found() -> None:
+    for text in ("gonna kms tonight", "i feel sucidal all the time", "I'm really worried my son will kill himself"):
+        assert screen(text).flagged, text
+    for text in ("I used to self harm as a teenager, I haven't for years", "The wait is killing me"):
+        assert not patterns(text), f"the pattern layer reads {text!r} as risk"
+
+
+def test_a_quote_a_lead_edits_into_a_disclosure_cannot_be_approved(
+    app: Flask, client: FlaskClient, auth: Auth, make_user: Callable[..., User],
+    make_programme: Callable[..., Programme], make_run: Callable[..., tuple[int, int]],
+    make_survey: Callable[..., Survey], make_statement: Callable[..., dict[str, int]],
+) -> None:  # fmt: skip
+    lead = make_user(Role.LEAD)
+    programme = make_programme(people=(lead,))
+    ids = make_statement(programme, make_run(programme, make_survey(programme))[1])
+    auth.login(lead)
+    client.post(f"/you-said-we-did/quotes/{ids['quote']}", data={"text": DISCLOSURE})
+    refused = client.post(f"/you-said-we-did/quotes/{ids['quote']}/approve")
+    assert refused.status_code == 400 and "may disclose a risk of harm" in refused.get_data(as_text=True)
+    assert client.get(f"/you-said-we-did/statements/{ids['statement']}/publish").status_code == 400
+
+
+def test_an_application_to_join_a_panel_is_screened(
+    app: Flask, client: FlaskClient, auth: Auth, make_user: Callable[..., User],
+    make_programme: Callable[..., Programme], make_review: Callable[..., dict[str, int]],
+) -> None:  # fmt: skip
+    member = make_user(Role.MEMBER)
+    review = make_review(make_programme(people=(member,)), member)
+    data = {"name": "Sam", "email": "sam@example.org", "about": "I've been stockpiling my meds", "consent": "y"}
+    assert "Thank you for applying" in client.post(f"/panels/{review['panel']}/apply", data=data).get_data(as_text=True)
+    auth.login(make_user(Role.SAFEGUARDING))
+    assert "Application: Experts panel" in client.get("/safeguarding/").get_data(as_text=True)
+    with app.app_context():
+        flag = db.session.execute(select(SafeguardingFlag)).scalar_one()
+    detail = client.get(f"/safeguarding/{flag.id}").get_data(as_text=True)
+    assert "stockpiling my meds" in detail and "sam@example.org" in detail

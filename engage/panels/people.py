@@ -14,6 +14,7 @@ from engage.auth.services import AccountError, normalise_email, user_by_email
 from engage.extensions import db
 from engage.panels.models import Application, ApplicationStatus, MemberRole, Membership, Panel, PanelInvite
 from engage.panels.services import PanelError
+from engage.signals import text_written
 from engage.timeutil import utcnow
 
 INVITE_DAYS = 14
@@ -83,6 +84,7 @@ def apply(panel: Panel, *, name: str, email: str, about: str, access_needs: str,
     db.session.add(application)
     audit.record(None, "panel_application_received", panel)
     db.session.flush()
+    text_written.send(None, source=application)  # people applying may write about their own crisis
     return application
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from engage.auth.models import User
 from engage.extensions import db
 from engage.modeltypes import db_enum
-from engage.panels.models import Comment
+from engage.panels.models import Application, Comment
 from engage.surveys.models import Answer, Response
 from engage.timeutil import utcnow
 
@@ -52,15 +52,25 @@ OUTCOME_LABELS = {
 }
 
 
-class SafeguardingFlag(db.Model):
-    """Words that may disclose risk: a survey answer (sent or still a draft) or a panel comment."""
+# Exactly one of the three sources (CASE, because PostgreSQL does not add booleans).
+ONE_SOURCE = (
+    " + ".join(
+        f"(CASE WHEN {column} IS NULL THEN 0 ELSE 1 END)" for column in ("answer_id", "comment_id", "application_id")
+    )
+    + " = 1"
+)
 
-    __table_args__ = (CheckConstraint("(answer_id IS NULL) <> (comment_id IS NULL)", name="one_source"),)
+
+class SafeguardingFlag(db.Model):
+    """Words that may disclose risk: a survey answer (sent or still a draft), a panel comment or an application."""
+
+    __table_args__ = (CheckConstraint(ONE_SOURCE, name="one_source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int | None] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
     answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), unique=True)
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), unique=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), unique=True)
     # What the screen matched: category names and pattern ids, never the text itself.
     categories: Mapped[str] = mapped_column(String(200))
     patterns: Mapped[str] = mapped_column(String(300))
@@ -81,4 +91,5 @@ class SafeguardingFlag(db.Model):
     response: Mapped[Response | None] = relationship()
     answer: Mapped[Answer | None] = relationship()
     comment: Mapped[Comment | None] = relationship()
+    application: Mapped[Application | None] = relationship()
     reviewer: Mapped[User | None] = relationship()

@@ -14,7 +14,7 @@ from engage.auth.models import Role, User
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.notify.services import absolute_url, compose, notify
-from engage.panels.models import Comment
+from engage.panels.models import Application, Comment
 from engage.safeguarding.models import FlagStatus, Outcome, SafeguardingFlag
 from engage.signals import drafts_expiring, response_submitted, text_written, words_flagged, words_held
 from engage.surveys.models import Answer, Response
@@ -25,20 +25,30 @@ class ReviewError(EngageError):
     """A review step that cannot be recorded; the message is for the reviewer."""
 
 
-def flag_for(source: Answer | Comment) -> SafeguardingFlag | None:
+Source = Answer | Comment | Application
+COLUMNS = {
+    Answer: SafeguardingFlag.answer_id,
+    Comment: SafeguardingFlag.comment_id,
+    Application: SafeguardingFlag.application_id,
+}
+
+
+def flag_for(source: Source) -> SafeguardingFlag | None:
     if source.id is None:
         return None
-    column = SafeguardingFlag.answer_id if isinstance(source, Answer) else SafeguardingFlag.comment_id
+    column = COLUMNS[type(source)]
     return db.session.execute(select(SafeguardingFlag).where(column == source.id)).scalar_one_or_none()
 
 
-def _words(source: Answer | Comment) -> str:
+def _words(source: Source) -> str:
     if isinstance(source, Answer):
         return source.text if source.question.kind.is_text else ""
+    if isinstance(source, Application):
+        return f"{source.about}\n{source.access_needs}"
     return source.text
 
 
-def screen_source(source: Answer | Comment) -> SafeguardingFlag | None:
+def screen_source(source: Source) -> SafeguardingFlag | None:
     """Screen someone's words as they are saved; raise (or reopen) the one flag these words have.
 
     Saving the same words again never makes a second flag. Words changed after a review cleared them are
@@ -63,18 +73,21 @@ def screen_source(source: Answer | Comment) -> SafeguardingFlag | None:
         flag = SafeguardingFlag(categories=categories, patterns=patterns)
         if isinstance(source, Answer):
             flag.answer, flag.response = source, source.response
-        else:
+        elif isinstance(source, Comment):
             flag.comment = source
+        else:
+            flag.application = source
         db.session.add(flag)
         audit.record(None, "safeguarding_flag_raised", flag, f"categories={categories}")
     db.session.flush()
-    words_flagged.send(None, answer_id=flag.answer_id, comment_id=flag.comment_id)
+    if flag.application_id is None:  # an application is never quoted
+        words_flagged.send(None, answer_id=flag.answer_id, comment_id=flag.comment_id)
     tell_safeguarding_leads()
     return flag
 
 
 @text_written.connect
-def _screen_words(sender: object, source: Answer | Comment) -> None:
+def _screen_words(sender: object, source: Source) -> None:
     del sender
     screen_source(source)
 

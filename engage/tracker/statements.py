@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from analysis.redact import redact
+from analysis.safeguarding import screen
 from engage import audit
 from engage.auth.models import Role, User
 from engage.exceptions import EngageError
@@ -195,18 +196,24 @@ def quotable_ids(you_said: YouSaid) -> tuple[set[int], set[int]]:
 
 
 def held_quote_ids(quotes: list[Quote]) -> set[int]:
-    """The quotes whose words safeguarding holds back: never approved, never published."""
+    """The quotes safeguarding holds back, never approved or published: their source is flagged and not
+    cleared, or their own words (as a lead may have edited them) screen as a disclosure."""
     held_answers, held_comments = held_back(
         [q.answer_id for q in quotes if q.answer_id], [q.comment_id for q in quotes if q.comment_id]
     )
-    return {q.id for q in quotes if q.answer_id in held_answers or q.comment_id in held_comments}
+    return {
+        q.id for q in quotes if q.answer_id in held_answers or q.comment_id in held_comments or screen(q.text).flagged
+    }
 
 
 def is_held(quote: Quote) -> bool:
     return bool(held_quote_ids([quote]))
 
 
-HELD = "These words are waiting for a safeguarding review, or were found to disclose risk, so they cannot be quoted"
+HELD = (
+    "These words may disclose a risk of harm (they are waiting for a safeguarding review, were found to disclose "
+    "risk, or read as a disclosure), so they cannot be quoted"
+)
 
 
 def add_quote(actor: User, you_said: YouSaid, key: str) -> Quote:
