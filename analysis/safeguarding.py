@@ -60,6 +60,9 @@ NOT_RISK = [
     r"(?:battery|phone) (?:died|is dead|was dead)",
     r"kill(?:ed|ing)? (?:me|myself) laughing",
     r"end of (?:my|the) (?:tether|shift|day|appointment|session|treatment)",
+    # Bereavement: someone else's death, told as the past.
+    r"(?:died|death) by suicide|lost (?:my|our|a|her|his) \w+(?: \w+)? to suicide|bereave(?:d|ment)(?: by)? (?:by )?suicide",
+    r"(?:took|taken) (?:his|her|their) own life",
 ]
 
 # (id, category, pattern). Patterns run on lower-cased text with service phrases removed.
@@ -173,9 +176,15 @@ def _recovered(text: str) -> str:
     return " ".join(clause for clause in CLAUSE.split(text) if not RECOVERY.search(clause))
 
 
+def prepared(text: str) -> str:
+    """What the patterns read: normalised, without phrases naming services or bereavement, and without
+    clauses told as recovery (the classifier reads the whole text: it learnt those contexts itself)."""
+    return _recovered(_not_risk.sub(" ", normalise(text)))
+
+
 def patterns(text: str) -> list[tuple[str, str]]:
     """(pattern id, category) for every pattern the text matches."""
-    cleaned = _recovered(_not_risk.sub(" ", normalise(text)))
+    cleaned = prepared(text)
     return [(pid, category) for pid, category, pattern in _risk if pattern.search(cleaned)]
 
 
@@ -197,9 +206,26 @@ def _features(texts: list[str]) -> np.ndarray:
 
 
 def risk(texts: list[str]) -> list[tuple[float, str]]:
-    """For each text, the classifier's probability that it discloses risk, and its likeliest category."""
+    """For each text, the classifier's probability that it discloses risk, and its likeliest category.
+
+    A long text is read in windows and its riskiest window counts, so a disclosure deep in it is not diluted.
+    """
+    windows = [_windows(normalise(t)) for t in texts]
+    scored = _probabilities([w for ws in windows for w in ws])
+    out, start = [], 0
+    for ws in windows:
+        out.append(max(scored[start : start + len(ws)]))
+        start += len(ws)
+    return out
+
+
+def _windows(text: str) -> list[str]:
+    return [text[i : i + WINDOW] for i in range(0, min(len(text), WINDOW * MAX_WINDOWS), WINDOW)] or [""]
+
+
+def _probabilities(texts: list[str]) -> list[tuple[float, str]]:
     classes, coef, intercept, _ = _classifier()
-    features = _features([normalise(t)[:MAX_CHARS] for t in texts])
+    features = _features(texts)
     logits = features @ coef.T + intercept
     logits -= logits.max(axis=1, keepdims=True)
     probabilities = np.exp(logits)
@@ -215,7 +241,11 @@ def risk(texts: list[str]) -> list[tuple[float, str]]:
     return out
 
 
-MAX_CHARS = 2000
+# Classifier windows: about a paragraph each, up to 60,000 characters (the patterns read every character).
+WINDOW = 1500
+MAX_WINDOWS = 40
+# Where a text names a service, a campaign or a bereavement, the classifier alone must be surer to flag.
+SURER_IN_CONTEXT = 0.6
 
 
 def screen(text: str) -> Screening:
@@ -224,7 +254,10 @@ def screen(text: str) -> Screening:
         return Screening(False)  # no letters: emoji, numbers, nothing to read
     matches = [(f"pattern:{pid}", category) for pid, category in patterns(text)]
     probability, category = risk([text])[0]
-    if probability >= _classifier()[3]:
+    threshold = _classifier()[3]
+    if _not_risk.search(normalise(text)):
+        threshold = max(threshold, SURER_IN_CONTEXT)
+    if probability >= threshold:
         matches.append((f"classifier:{probability:.2f}", category))
     if not matches:
         return Screening(False)
@@ -273,7 +306,7 @@ def _variants(text: str) -> list[str]:
     return list(dict.fromkeys(v for v in (plain, speak, typo) if v and v != text))
 
 
-def train(data_dir: Path, path: Path = CLASSIFIER, negatives: int = 8000, threshold: float = 0.65) -> Path:
+def train(data_dir: Path, path: Path = CLASSIFIER, negatives: int = 8000, threshold: float = 0.5) -> Path:
     """Fit the classifier on the training four-fifths of the development set, with ordinary comments from
     the shared data as negatives (those no pattern flags, a fixed sample); save its weights (no text)."""
     from sklearn.linear_model import LogisticRegression
