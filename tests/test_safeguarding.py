@@ -170,7 +170,8 @@ def test_a_panel_comment_is_screened_when_written_and_when_edited(
     member = make_user(Role.MEMBER)
     review = make_review(make_programme(people=(member,)), member)
     auth.login(member)
-    client.post(f"/panels/comments/{review['comment']}/edit", data={"stance": "concern", "text": DISCLOSURE})
+    edited = client.post(f"/panels/comments/{review['comment']}/edit", data={"stance": "concern", "text": DISCLOSURE})
+    assert "116 123" in client.get(edited.headers["Location"]).get_data(as_text=True), "help is offered at once"
     auth.logout()
     auth.login(make_user(Role.SAFEGUARDING))
     queue = client.get("/safeguarding/").get_data(as_text=True)

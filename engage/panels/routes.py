@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as HttpResponse
 
+from analysis.safeguarding import screen
 from engage.auth.models import Role, User
 from engage.auth.permissions import can_manage, require_manager
 from engage.exceptions import EngageError
@@ -230,8 +231,21 @@ def comment(draft_id: int, section_id: int) -> str | HttpResponse:
             show_error(form, error)
         else:
             flash("Thank you. Your comment is saved. You can change or withdraw it until the review closes.")
+            _offer_help(form.text.data)
             return redirect(url_for("panels.draft_page", draft_id=draft.id, _anchor=f"section-{section.id}"))
     return render_template("panels/comment_form.html", draft=draft, section=section, form=form, comment=None)
+
+
+CRISIS_HELP = (
+    "If you need help now: call Samaritans free on 116 123 at any time, call NHS 111 and choose the mental health "
+    "option, or text SHOUT to 85258. In an emergency, call 999."
+)
+
+
+def _offer_help(text: str) -> None:
+    """A comment that may disclose risk went to the safeguarding team as it was saved; the writer sees help now."""
+    if screen(text).flagged:
+        flash(CRISIS_HELP)
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
@@ -248,6 +262,7 @@ def edit_comment(comment_id: int) -> str | HttpResponse:
             show_error(form, error)
         else:
             flash("Your comment is updated.")
+            _offer_help(form.text.data)
             return redirect(url_for("panels.draft_page", draft_id=comment.section.draft_id))
     section = comment.section
     return render_template("panels/comment_form.html", draft=section.draft, section=section, form=form, comment=comment)
