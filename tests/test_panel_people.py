@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -15,7 +16,7 @@ from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.notify.models import OutboxMessage
 from engage.panels import services
-from engage.panels.models import Draft, InvolvementRecord, Meeting, Panel
+from engage.panels.models import Draft, InvolvementRecord, Meeting, Membership, Panel
 from engage.programmes.models import Programme
 from engage.timeutil import utcnow
 from tests.conftest import Auth
@@ -192,3 +193,39 @@ def test_a_panel_invitation_cannot_claim_an_account_an_admin_created(
         assert user.password_hash is None and user.role == Role.ADMIN and user.name == "New"
         assert not services.is_member(user, db.session.get(Panel, setup["panel"]))
     assert client.get(admin_link).status_code == 200, "the person's own invitation still works"
+
+
+def test_people_lists_run_as_many_queries_for_20_people_as_for_1(
+    app: Flask, client: FlaskClient, auth: Auth, setup: dict, make_user: Callable[..., User],
+    count_queries: Callable[[Callable[[], Any]], int],
+) -> None:  # fmt: skip
+    """The panel page (members and the picker), the programme's people (admin) and the users list."""
+    admin = make_user(Role.ADMIN)
+
+    def add_people(start: int, stop: int) -> None:
+        with app.app_context():
+            panel = db.session.get(Panel, setup["panel"])
+            programme = db.session.get(Programme, setup["programme"].id)
+            for n in range(start, stop):
+                person = User(email=f"person{n}@example.org", name=f"Person {n}", role=Role.MEMBER, access_needs="bsl")
+                db.session.add(person)
+                programme.people.append(person)
+                panel.memberships.append(Membership(user=person))
+            db.session.commit()
+
+    lead_pages = [f"/panels/{setup['panel']}", f"/panels/{setup['panel']}/involvement"]
+    admin_pages = ["/admin/users", f"/admin/programmes/{setup['programme'].id}"]
+    add_people(0, 1)
+    auth.login(setup["lead"])
+    assert all(client.get(url).status_code == 200 for url in lead_pages)
+    one = {url: count_queries(lambda url=url: client.get(url)) for url in lead_pages}
+    add_people(1, 20)
+    twenty = {url: count_queries(lambda url=url: client.get(url)) for url in lead_pages}
+    assert twenty == one
+    auth.logout()
+    auth.login(admin)
+    assert all(client.get(url).status_code == 200 for url in admin_pages)
+    before = {url: count_queries(lambda url=url: client.get(url)) for url in admin_pages}
+    add_people(20, 40)
+    after = {url: count_queries(lambda url=url: client.get(url)) for url in admin_pages}
+    assert after == before
