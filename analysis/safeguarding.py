@@ -23,7 +23,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -258,8 +258,13 @@ MAX_WINDOWS = 40
 SURER_IN_CONTEXT = 0.6
 
 
+@lru_cache(maxsize=64)
 def screen(text: str) -> Screening:
-    """Screen one free-text answer or comment for possible risk. Never raises on odd input."""
+    """Screen one free-text answer or comment for possible risk. Never raises on odd input.
+
+    Remembered for the last few texts: a page that shows help after a risky answer screens the same words
+    the safeguarding subscriber screened a moment before, in the same request.
+    """
     if not re.search(r"[^\W\d_]", text or ""):
         return Screening(False)  # no letters: emoji, numbers, nothing to read
     matches = [(f"pattern:{pid}", category) for pid, category in patterns(text)]
@@ -350,6 +355,7 @@ def train(data_dir: Path, path: Path = CLASSIFIER, negatives: int = 8000, thresh
         note=np.array(json.dumps(note)),
     )
     _classifier.cache_clear()
+    screen.cache_clear()
     return path
 
 

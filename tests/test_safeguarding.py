@@ -181,6 +181,14 @@ def test_a_panel_comment_is_screened_when_written_and_when_edited(
         assert flag.comment_id == review["comment"] and flag.answer_id is None
     detail = client.get(f"/safeguarding/{flag.id}").get_data(as_text=True)
     assert DISCLOSURE in detail and member.email in detail
+    auth.logout()
+    auth.login(member)
+    client.post(
+        f"/panels/drafts/{review['draft']}/sections/{review['section']}/comments",
+        data={"stance": "concern", "text": "I've been stockpiling my tablets"},
+    )
+    with app.app_context():
+        assert len(db.session.execute(select(SafeguardingFlag)).all()) == 2, "a new comment is screened too"
 
 
 def test_words_flagged_after_a_quote_was_published_come_off_the_board_and_cannot_go_back(

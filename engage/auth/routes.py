@@ -68,10 +68,10 @@ def login() -> str | Response:
 
 def _signed_in(user: User, target: str | None) -> Response:
     """The password is right: start the session, or first ask for the second step."""
-    session.clear()  # a fresh session at sign-in, so no earlier state carries over
     if not two_step.required_for(user):
         start_session(user)
         return redirect(target or url_for("programmes.dashboard"))
+    session.clear()  # no earlier state carries over into the second step either
     session["two_step"] = {"user": user.get_id(), "at": time.time(), "next": target}
     return redirect(url_for("auth.security_code" if user.totp_secret else "auth.set_up_two_step"))
 

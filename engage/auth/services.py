@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engage import audit
-from engage.auth.models import ACCESS_NEEDS, LoginFailure, Role, User
+from engage.auth.models import ACCESS_NEEDS, LoginFailure, Role, User, new_session_token
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.notify.services import absolute_url, compose, notify_address
+from engage.throttle import digest
 from engage.timeutil import utcnow
 
 
@@ -37,8 +38,11 @@ def normalise_email(email: str) -> str:
 
 
 def _email_digest(email: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()
+    return digest("email", email)
+
+
+def _forget_failures(email: str) -> None:
+    db.session.execute(delete(LoginFailure).where(LoginFailure.email_digest == _email_digest(email)))
 
 
 def user_by_email(email: str) -> User | None:
@@ -104,7 +108,7 @@ def authenticate(email: str, password: str) -> SignIn:
     if user is None or not user.active or not matches:
         record_failure(email)
         return SignIn(None, "Enter a correct email address and password")
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email_digest == _email_digest(email)))
+    _forget_failures(email)
     audit.record(user.id, "login", user)
     db.session.flush()
     return SignIn(user)
@@ -119,7 +123,7 @@ def record_sign_out(user: User) -> None:
 
 def sign_out_everywhere(user: User) -> None:
     """Invalidate every login cookie issued to this user."""
-    user.session_token = secrets.token_urlsafe(24)
+    user.session_token = new_session_token()
 
 
 def _token_digest(token: str) -> str:
@@ -146,14 +150,21 @@ def issue_invite(user: User) -> str:
     return token
 
 
-def user_for_invite(token: str) -> User | None:
-    """The user an unexpired invitation token belongs to."""
+def _token_owner(token: str, token_hash: InstrumentedAttribute[str | None]) -> User | None:
+    """The user a link token (an invitation or a password reset) was issued to, expired or not."""
     if not token or len(token) > 100:
         return None
-    user = db.session.execute(select(User).where(User.invite_token_hash == _token_digest(token))).scalar_one_or_none()
-    if user is None or user.invite_expires_at is None or user.invite_expires_at < utcnow():
-        return None
-    return user
+    return db.session.execute(select(User).where(token_hash == _token_digest(token))).scalar_one_or_none()
+
+
+def _unexpired(expires_at: datetime | None) -> bool:
+    return expires_at is not None and expires_at >= utcnow()
+
+
+def user_for_invite(token: str) -> User | None:
+    """The user an unexpired invitation token belongs to."""
+    user = _token_owner(token, User.invite_token_hash)
+    return user if user is not None and _unexpired(user.invite_expires_at) else None
 
 
 def accept_invite(user: User, password: str) -> None:
@@ -223,21 +234,16 @@ def request_password_reset(email: str) -> None:
 
 
 def user_for_reset(token: str) -> User | None:
-    """The user an unexpired reset token belongs to."""
-    if not token or len(token) > 100:
-        return None
-    query = select(User).where(User.reset_token_hash == _token_digest(token))
-    user = db.session.execute(query).scalar_one_or_none()
-    if user is None or user.reset_expires_at is None or user.reset_expires_at < utcnow() or not user.active:
-        return None
-    return user
+    """The active user an unexpired reset token belongs to."""
+    user = _token_owner(token, User.reset_token_hash)
+    return user if user is not None and _unexpired(user.reset_expires_at) and user.active else None
 
 
 def reset_password(user: User, password: str) -> None:
     """Set a new password from a reset link: the link is spent and every session signed out."""
     user.set_password(password)
     user.reset_token_hash, user.reset_expires_at = None, None
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email_digest == _email_digest(user.email)))
+    _forget_failures(user.email)
     sign_out_everywhere(user)
     audit.record(user.id, "password_reset", user)
     db.session.flush()

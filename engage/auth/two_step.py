@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 import pyotp
 import segno
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from engage import audit
 from engage.auth.models import RecoveryCode, User
+from engage.auth.services import sign_out_everywhere
 from engage.extensions import db
 from engage.timeutil import utcnow
 
@@ -103,14 +104,17 @@ def verify(user: User, code: str) -> bool:
 
 
 def recovery_codes_left(user: User) -> int:
-    query = select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-    return len(db.session.execute(query).scalars().all())
+    query = select(func.count()).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    return db.session.execute(query).scalar_one()
+
+
+def _forget_recovery_codes(user: User) -> None:
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
 
 
 def new_recovery_codes(user: User) -> list[str]:
     """Replace the user's recovery codes with ten new ones, shown once."""
-    for old in db.session.execute(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).scalars():
-        db.session.delete(old)
+    _forget_recovery_codes(user)
     codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10)) for _ in range(RECOVERY_CODES)]
     db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_digest(code)) for code in codes)
     audit.record(user.id, "recovery_codes_issued", user)
@@ -130,8 +134,7 @@ def enrol(user: User, secret: str, code: str) -> list[str] | None:
 def reset(actor: User, user: User) -> None:
     """An administrator clears a user's two-step verification (a lost phone): they enrol again at next sign-in."""
     user.totp_secret, user.totp_last_step = None, None
-    for old in db.session.execute(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).scalars():
-        db.session.delete(old)
-    user.session_token = secrets.token_urlsafe(24)
+    _forget_recovery_codes(user)
+    sign_out_everywhere(user)
     audit.record(actor.id, "two_step_reset", user)
     db.session.flush()
