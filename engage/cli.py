@@ -92,6 +92,17 @@ def escalate_flags_command() -> None:
     click.echo(f"Escalated {escalated} overdue safeguarding flags; sent {deliver_pending()} by SMTP.")
 
 
+@click.command("retention")
+@with_appcontext
+def retention_command() -> None:
+    """Delete everything past its date on the retention schedule (run daily)."""
+    from engage.rights.retention import KINDS, apply
+
+    done = apply()
+    db.session.commit()
+    click.echo("; ".join(f"{KINDS[key].label}: {n:,}" for key, n in done.items()))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(send_mail_command)
@@ -99,3 +110,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_drafts_command)
     app.cli.add_command(escalate_flags_command)
+    app.cli.add_command(retention_command)

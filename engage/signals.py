@@ -34,6 +34,11 @@ words_held = signals.signal("words-held")
 # takes any quote of them off the public pages and tells the lead.
 words_flagged = signals.signal("words-flagged")
 
+# Sent by data rights before a person's words are erased, with `answer_ids` and `comment_ids`, in the same
+# transaction. Insights forgets their stored embeddings and takes them out of theme sizes; the tracker withdraws
+# any quote of them (a published one leaves a note that it was removed at the person's request).
+words_erased = signals.signal("words-erased")
+
 # Sent by a programme's page, with `programme` and `manager` (whether the viewer runs the programme). Each
 # receiver returns the surveys to list there, so programmes need not know about surveys.
 programme_surveys = signals.signal("programme-surveys")

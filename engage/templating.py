@@ -32,6 +32,7 @@ def navigation() -> list[dict[str, Any]]:
                 {"href": url_for("admin.programmes_list"), "text": "Programmes", "endpoint": "admin.programmes_list"},
                 {"href": url_for("admin.audit_log"), "text": "Audit trail", "endpoint": "admin.audit_log"},
                 {"href": url_for("admin.outbox"), "text": "Emails", "endpoint": "admin.outbox"},
+                {"href": url_for("rights.index"), "text": "Data rights", "endpoint": "rights.index"},
             ]
     for item in items:
         item["current"] = request.endpoint == item.pop("endpoint")

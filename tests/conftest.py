@@ -33,6 +33,7 @@ from engage.panels.models import (
     Stance,
 )
 from engage.programmes.models import CoreOfferComponent, Programme
+from engage.rights.models import RightsRequest
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys import answering, formats
 from engage.surveys.models import Format, Question, QuestionKind, Survey, SurveyStatus
@@ -320,6 +321,20 @@ def make_message(app: Flask) -> Callable[[], int]:
             )
             db.session.commit()
             return message.id
+
+    return make
+
+
+@pytest.fixture
+def make_rights_request(app: Flask) -> Callable[[], int]:
+    """An open data rights request for someone Engage holds nothing about; returns its id."""
+
+    def make() -> int:
+        with app.app_context():
+            case = RightsRequest(email="asked@example.org")
+            db.session.add(case)
+            db.session.commit()
+            return case.id
 
     return make
 

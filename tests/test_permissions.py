@@ -88,6 +88,17 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("admin.audit_log", "GET"): ("/admin/audit", ADMIN_ONLY),
     ("admin.outbox", "GET"): ("/admin/outbox", ADMIN_ONLY),
     ("admin.outbox_message", "GET"): ("/admin/outbox/{message}", ADMIN_ONLY),
+    ("rights.index", "GET"): ("/rights/", ADMIN_ONLY),
+    ("rights.new", "GET"): ("/rights/new", ADMIN_ONLY),
+    ("rights.new", "POST"): ("/rights/new", ADMIN_ONLY),
+    ("rights.show", "GET"): ("/rights/{rights_request}", ADMIN_ONLY),
+    ("rights.export", "POST"): ("/rights/{rights_request}/export", ADMIN_ONLY),
+    ("rights.erase", "GET"): ("/rights/{rights_request}/erase", ADMIN_ONLY),
+    ("rights.erase", "POST"): ("/rights/{rights_request}/erase", ADMIN_ONLY),
+    ("rights.close", "POST"): ("/rights/{spare_rights_request}/close", ADMIN_ONLY_REDIRECT),
+    ("rights.retention_schedule", "GET"): ("/rights/retention", ADMIN_ONLY),
+    ("rights.change_retention", "GET"): ("/rights/retention/responses", ADMIN_ONLY),
+    ("rights.change_retention", "POST"): ("/rights/retention/responses", ADMIN_ONLY),
     ("surveys.start", "GET"): (SURVEY, EVERYONE_200),
     ("surveys.begin", "POST"): (SURVEY + "/start", {"*": 302}),
     ("surveys.question", "GET"): (SURVEY + "/questions/{question}", NO_DRAFT),
@@ -261,6 +272,7 @@ def world(
     make_bsl_answer: Callable[..., tuple[int, str]],
     make_statement: Callable[..., dict[str, int]],
     make_message: Callable[[], int],
+    make_rights_request: Callable[[], int],
 ) -> dict[str, Any]:
     users = {
         "resident": make_user(Role.RESIDENT),
@@ -281,6 +293,7 @@ def world(
         | {"spare_statement": make_statement(programme, theme)["statement"]},
         "bsl_answer": bsl_answer,
         "message": make_message(),
+        "rights": {"rights_request": make_rights_request(), "spare_rights_request": make_rights_request()},
         "bsl_video": bsl_video,
         "review": review,
         "users": users,
@@ -304,6 +317,7 @@ def test_each_role_gets_the_expected_status_on_every_route(
     ids |= {"question": survey.questions[0].id, "spare_question": survey.questions[-1].id, "flag": world["flag"]}
     ids |= {"run": world["run"], "theme": world["theme"], "bsl_answer": world["bsl_answer"]}
     ids |= {"bsl_video": world["bsl_video"]} | world["review"] | world["statement"] | {"message": world["message"]}
+    ids |= world["rights"]
     if role != "anonymous":
         auth.login(world["users"][role])
     failures = []
@@ -338,6 +352,7 @@ def _ids(world: dict[str, Any], value: int | None = None) -> dict[str, Any]:
     ids |= {"question": survey.questions[0].id, "spare_question": survey.questions[-1].id, "flag": world["flag"]}
     ids |= {"run": world["run"], "theme": world["theme"], "bsl_answer": world["bsl_answer"]}
     ids |= {"bsl_video": world["bsl_video"]} | world["review"] | world["statement"] | {"message": world["message"]}
+    ids |= world["rights"]
     ids |= {"user": world["users"]["member"].id}
     if value is not None:
         ids = {key: value if isinstance(id_, int) else id_ for key, id_ in ids.items()}

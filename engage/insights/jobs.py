@@ -9,7 +9,6 @@ AnalysisRun, notices a cancel request at each step, and writes all its results i
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess  # nosec B404
 import sys
@@ -20,7 +19,6 @@ from flask import Flask, current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from analysis.embeddings import VERSION as EMBEDDING_VERSION
 from engage.extensions import db
 from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment, ThemeQuote
 from engage.insights.services import STOPPED, Source, assigned_keys, scope_sources
@@ -103,14 +101,9 @@ def _progress(run_id: int, stage: str, fraction: float) -> None:
         db.session.commit()
 
 
-def _digest(text: str) -> str:
-    # The embedding version is part of the key: vectors stored by an earlier model are never reused.
-    return hashlib.sha256(f"{EMBEDDING_VERSION}\0{text}".encode()).hexdigest()
-
-
 def embeddings_for(texts: list[str], run_id: int) -> np.ndarray:
     """Embeddings from the store; only texts never seen before are encoded (then stored)."""
-    digests = [_digest(t) for t in texts]
+    digests = [TextEmbedding.digest_of(t) for t in texts]
     known: dict[str, bytes] = {}
     unique = list(dict.fromkeys(digests))
     for start in range(0, len(unique), 500):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 if TYPE_CHECKING:
     from engage.panels.models import Comment
 
+from analysis.embeddings import VERSION as EMBEDDING_VERSION
 from analysis.sentiment import LABELS
 from engage.auth.models import User
 from engage.extensions import db
@@ -41,6 +43,11 @@ class TextEmbedding(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the text
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float16
+
+    @staticmethod
+    def digest_of(text: str) -> str:
+        # The embedding version is part of the key: vectors stored by an earlier model are never reused.
+        return hashlib.sha256(f"{EMBEDDING_VERSION}\0{text}".encode()).hexdigest()
 
 
 run_questions = Table(

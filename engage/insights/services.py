@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from analysis.redact import redact
@@ -16,11 +16,19 @@ from engage import audit
 from engage.auth.models import User
 from engage.exceptions import EngageError
 from engage.extensions import db
-from engage.insights.models import SENTIMENT_LABELS, AnalysisRun, RunStatus, Theme, ThemeAssignment, ThemeQuote
+from engage.insights.models import (
+    SENTIMENT_LABELS,
+    AnalysisRun,
+    RunStatus,
+    TextEmbedding,
+    Theme,
+    ThemeAssignment,
+    ThemeQuote,
+)
 from engage.panels.models import Comment
 from engage.panels.services import programme_comments_query
 from engage.programmes.models import Programme
-from engage.signals import answer_sentiments, citations, held_back
+from engage.signals import answer_sentiments, citations, held_back, words_erased
 from engage.surveys import results
 from engage.surveys.models import Answer, Channel, Format, Question, Response, ResponseStatus, Survey
 from engage.timeutil import end_of, utcnow
@@ -344,6 +352,32 @@ def merge(actor: User, theme: Theme, into: Theme) -> None:
     audit.record(actor.id, "themes_merged", into, f"from={theme.id}")
     db.session.execute(delete(Theme).where(Theme.id == theme.id))
     db.session.flush()
+
+
+@words_erased.connect
+def _forget_erased_words(sender: object, answer_ids: list[int], comment_ids: list[int]) -> None:
+    """A person's words are being erased: forget their stored embeddings, and take them out of the sizes of
+    their themes and the counts of their runs (their theme assignments and theme quotes go with the words)."""
+    del sender
+    texts = db.session.execute(select(Answer.text).where(Answer.id.in_(answer_ids))).scalars().all()
+    texts += db.session.execute(select(Comment.text).where(Comment.id.in_(comment_ids))).scalars().all()
+    digests = [TextEmbedding.digest_of(text) for text in texts]
+    db.session.execute(delete(TextEmbedding).where(TextEmbedding.digest.in_(digests)))
+    read = or_(ThemeAssignment.answer_id.in_(answer_ids), ThemeAssignment.comment_id.in_(comment_ids))
+    for theme_id, n in db.session.execute(
+        select(ThemeAssignment.theme_id, func.count()).where(read).group_by(ThemeAssignment.theme_id)
+    ):
+        if theme_id is not None:
+            db.session.execute(update(Theme).where(Theme.id == theme_id).values(size=Theme.size - n))
+    for run_id, n in db.session.execute(
+        select(ThemeAssignment.run_id, func.count()).where(read).group_by(ThemeAssignment.run_id)
+    ):
+        count = AnalysisRun.text_count - n
+        db.session.execute(update(AnalysisRun).where(AnalysisRun.id == run_id).values(text_count=count))
+    db.session.execute(delete(ThemeAssignment).where(read))
+    db.session.execute(
+        delete(ThemeQuote).where(or_(ThemeQuote.answer_id.in_(answer_ids), ThemeQuote.comment_id.in_(comment_ids)))
+    )
 
 
 @answer_sentiments.connect

@@ -7,7 +7,6 @@ import io
 import os
 import re
 import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +24,6 @@ from engage.surveys.models import Answer, Channel, Question, QuestionKind, Respo
 from engage.timeutil import utcnow
 
 MAX_ROWS = 20_000
-STASH_HOURS = 24
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 
 
@@ -152,12 +150,13 @@ def _stash_dir() -> Path:
     return private_folder(Path(current_app.instance_path) / "imports")
 
 
+def stashed_files() -> list[Path]:
+    """Uploaded files waiting to be imported: the retention schedule deletes them after a day."""
+    return sorted(_stash_dir().glob("*.upload"))
+
+
 def stash(data: bytes) -> str:
     """Keep an uploaded file on the server between the upload and mapping steps; returns its token."""
-    cutoff = time.time() - STASH_HOURS * 3600
-    for old in _stash_dir().glob("*.upload"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
     # Readable by this account only: the file holds people's answers until it is imported or expires.
     descriptor = os.open(_stash_dir() / f"{token}.upload", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)

@@ -70,7 +70,8 @@ def _item_json(item: YouSaid) -> dict[str, Any]:
         "statement": item.statement,
         "easy_read": item.easy_read_text,
         "published": _iso(item.published_at),
-        "quotes": [q.text for q in item.quotes if q.approved_at],
+        "quotes": [q.text for q in item.quotes if q.approved_at and not q.removed_at],
+        "quotes_removed_on_request": sum(1 for q in item.quotes if q.removed_at),
         "we_did": [
             {
                 "id": action.id,

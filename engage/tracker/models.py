@@ -96,6 +96,8 @@ class Quote(db.Model):
     text: Mapped[str] = mapped_column(Text)
     approved_at: Mapped[datetime | None]
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Erased at the person's request after it was published: the text is gone and the board says why.
+    removed_at: Mapped[datetime | None]
 
     you_said: Mapped[YouSaid] = relationship(back_populates="quotes")
     approved_by: Mapped[User | None] = relationship()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import IO
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from analysis.redact import redact
@@ -21,7 +21,7 @@ from engage.notify.services import absolute_url, compose, notify
 from engage.panels.models import Comment
 from engage.panels.services import programme_comments_query
 from engage.programmes.models import Programme
-from engage.signals import held_back, themes_cited, words_flagged
+from engage.signals import held_back, themes_cited, words_erased, words_flagged
 from engage.surveys.models import Answer
 from engage.timeutil import utcnow
 from engage.tracker.loop import evidence_ids, tell_contributors
@@ -233,6 +233,8 @@ def add_quote(actor: User, you_said: YouSaid, key: str) -> Quote:
 
 def edit_quote(actor: User, quote: Quote, text: str) -> None:
     """Shorten or tidy a quote. It is redacted again, and needs approving again."""
+    if quote.removed_at is not None:
+        raise TrackerError("This quote was erased at the person's request. Its words cannot come back")
     quote.text, quote.approved_at, quote.approved_by_id = redact(text), None, None
     audit.record(actor.id, "quote_edited", quote)
     db.session.flush()
@@ -300,6 +302,24 @@ def delete_you_said(actor: User, you_said: YouSaid) -> None:
 def unpublish(actor: User, you_said: YouSaid) -> None:
     you_said.published_at = None
     audit.record(actor.id, "you_said_unpublished", you_said)
+    db.session.flush()
+
+
+@words_erased.connect
+def _remove_erased_quotes(sender: object, answer_ids: list[int], comment_ids: list[int]) -> None:
+    """A person's words are being erased: quotes of them go. On a published statement a note takes the quote's
+    place, so readers see that it was removed at the person's request rather than silently changed."""
+    del sender
+    quotes = db.session.execute(
+        select(Quote).where(or_(Quote.answer_id.in_(answer_ids), Quote.comment_id.in_(comment_ids)))
+    ).scalars()
+    for quote in quotes:
+        if quote.you_said.is_published:
+            quote.text, quote.answer_id, quote.comment_id, quote.removed_at = "", None, None, utcnow()
+            audit.record(None, "quote_removed_on_request", quote)
+        else:
+            audit.record(None, "quote_removed_on_request", quote.you_said, f"quote={quote.id}")
+            db.session.delete(quote)
     db.session.flush()
 
 
