@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, request, url_for
 from flask_login import current_user
 
 from engage.auth.models import Role
 from engage.auth.permissions import is_admin
+
+if TYPE_CHECKING:
+    from engage.tracker.reach import PublicReach, Reach
 
 
 def navigation() -> list[dict[str, Any]]:
@@ -66,6 +69,11 @@ def small_count(count: int) -> str:
     return f"fewer than {threshold}" if 0 < count < threshold else f"{count:,}"
 
 
+def public_figures(reach: Reach) -> PublicReach:
+    """What a public page may show of a statement's reach, at the configured threshold."""
+    return reach.public(int(current_app.config["SMALL_COUNT_THRESHOLD"]))
+
+
 def long_date(value: date | None) -> str:
     """A date as NHS content style writes it: 4 December 2026."""
     return value.strftime("%-d %B %Y") if value else ""
@@ -75,4 +83,10 @@ def filters() -> dict[str, Any]:
     from analysis.redact import redact
     from engage.markdown import render
 
-    return {"markdown": render, "redact": redact, "small_count": small_count, "date": long_date}
+    return {
+        "markdown": render,
+        "redact": redact,
+        "small_count": small_count,
+        "public_figures": public_figures,
+        "date": long_date,
+    }

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.insights import jobs, services
+from engage.insights import models as insight_models
 from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment, ThemeQuote
 from engage.programmes.models import Programme
 from engage.surveys import answering
@@ -235,7 +236,7 @@ def test_stored_embeddings_are_reused_only_by_the_same_embedding_version(
         assert db.session.execute(stored).scalar_one() == 2  # one per distinct text
         assert (jobs.embeddings_for(texts, run.id) == first).all()
         assert db.session.execute(stored).scalar_one() == 2  # read back, not encoded again
-        monkeypatch.setattr(jobs, "EMBEDDING_VERSION", "a later model")
+        monkeypatch.setattr(insight_models, "EMBEDDING_VERSION", "a later model")
         jobs.embeddings_for(texts, run.id)
         assert db.session.execute(stored).scalar_one() == 4  # the earlier model's vectors are not reused
         db.session.commit()

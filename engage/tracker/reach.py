@@ -22,6 +22,65 @@ class Reach:
     by_channel: dict[str, int]
     by_group: dict[str, dict[str, int]]
 
+    def public(self, threshold: int) -> PublicReach:
+        """What a public page may show: no count under the threshold, and none that subtraction would reveal."""
+        groups = {
+            group: shown
+            for group, counts in self.by_group.items()
+            if (shown := safe_cells(self.people, counts, threshold, whole=True))
+        }
+        figures = PublicReach(
+            threshold=threshold,
+            people=self.people if self.people >= threshold else None,
+            by_format=safe_cells(self.people, self.by_format, threshold),
+            by_channel=safe_cells(self.people, self.by_channel, threshold),
+            by_group=groups,
+        )
+        shown = len(figures.by_format) + len(figures.by_channel) + sum(len(cells) for cells in groups.values())
+        everything = len(self.by_format) + len(self.by_channel) + sum(len(cells) for cells in self.by_group.values())
+        figures.left_out = shown < everything
+        return figures
+
+
+@dataclass
+class PublicReach:
+    threshold: int
+    people: int | None  # None: fewer than the threshold
+    by_format: list[tuple[str, int]]
+    by_channel: list[tuple[str, int]]
+    by_group: dict[str, list[tuple[str, int]]]
+    left_out: bool = False
+
+
+def safe_cells(total: int, cells: dict[str, int], threshold: int, whole: bool = False) -> list[tuple[str, int]]:
+    """The cells of one breakdown of `total` people that may be published beside it, largest first.
+
+    A cell under the threshold is left out (primary suppression). Then, so that nothing left out can be worked
+    out by subtraction, the total less any sum of shown cells must be nobody or at least the threshold; while
+    some sum leaves fewer, the smallest shown cell goes too (secondary suppression). Cells may overlap (a person
+    can use two formats), so every sum is tried, not only all of them. With `whole` (equality groups), the
+    breakdown is shown complete or not at all.
+    """
+    present = {label: n for label, n in cells.items() if n > 0}
+    if total < threshold:
+        return []
+    shown = {label: n for label, n in present.items() if n >= threshold}
+    if whole and len(shown) < len(present):
+        return []
+    while shown and _leaves_a_few(total, list(shown.values()), threshold):
+        if whole:
+            return []
+        del shown[min(shown, key=lambda label: (shown[label], label))]
+    return sorted(shown.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _leaves_a_few(total: int, counts: list[int], threshold: int) -> bool:
+    """Whether the total less some sum of these counts is between none and the threshold."""
+    sums = {0}
+    for count in counts:
+        sums |= {s + count for s in sums if s + count <= total}
+    return any(0 < total - s < threshold for s in sums)
+
 
 @dataclass
 class ResponseFacts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -75,8 +76,36 @@ def programme_comments(programme: Programme) -> list[Comment]:
     return list(db.session.execute(programme_comments_query(programme.id)).scalars())
 
 
+NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
+    "|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|dozens?|a dozen"
+)
+PEOPLE = (
+    "people|persons|residents|respondents|participants|members|carers|patients|service users|users|individuals"
+    "|families|parents|young people|adults|voices|of you|of us|men|women"
+)
+# "14 people told us", "a dozen of you", "90% of respondents": counts the board already shows, worked out.
+TYPED_COUNT = re.compile(
+    rf"\b(?:\d[\d,.]*\s*(?:%|per\s?cent)?|(?:{NUMBER_WORDS})(?:[\s-](?:{NUMBER_WORDS}))*)\s+"
+    rf"(?:of\s+(?:the\s+|our\s+|all\s+)?)?(?:{PEOPLE})\b",
+    re.IGNORECASE,
+)
+TYPED = (
+    "Leave out how many people said this ({found}): the public board shows the number worked out from the "
+    "evidence, with small numbers hidden so that nobody can be picked out"
+)
+
+
+def _check_counts(statement: Statement) -> None:
+    """Refuse a typed count of people: beside the computed one it could contradict it or undo its suppression."""
+    for field_name in ("title", "statement", "easy_read_text"):
+        if found := TYPED_COUNT.search(getattr(statement, field_name)):
+            raise TrackerError(TYPED.format(found=f"“{found.group(0)}”"), field_name)
+
+
 def _evidence(programme: Programme, statement: Statement) -> tuple[list[Theme], list[Comment]]:
     """The themes and comments named, each checked to belong to this programme (ids can be forged)."""
+    _check_counts(statement)
     themes = {t.id: t for t in programme_themes(programme)}
     comments = {c.id: c for c in programme_comments(programme)}
     if any(i not in themes for i in statement.theme_ids):

@@ -18,6 +18,7 @@ from engage.notify.models import OutboxMessage
 from engage.panels.demo import DRAFT_TITLE
 from engage.panels.models import Comment, Draft, Meeting
 from engage.programmes.models import CoreOfferComponent
+from engage.rights.models import RightsRequest
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys.demo import SLUG as SURVEY_SLUG
 from engage.surveys.models import Answer, Survey
@@ -125,6 +126,12 @@ PAGES = [
     ("lead", "/you-said-we-did/" + PROGRAMME_SLUG + "/report", 200, False),
     ("safeguarding", "/safeguarding/", 200, False),
     ("safeguarding", "/safeguarding/{flag}", 200, False),
+    ("admin", "/rights/", 200, False),
+    ("admin", "/rights/new", 200, True),
+    ("admin", "/rights/{rights_request}", 200, False),
+    ("admin", "/rights/{rights_request}/erase", 200, True),
+    ("admin", "/rights/retention", 200, False),
+    ("admin", "/rights/retention/responses", 200, True),
 ]
 
 
@@ -142,7 +149,12 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
         comment = db.session.execute(select(Comment).order_by(Comment.id)).scalars().first()
         assert theme is not None, "the demo analysis found themes"
         action = db.session.execute(select(WeDid).order_by(WeDid.id)).scalars().first()
+        # A request for the demo panel member: an account, comments, a membership and emails to show.
+        rights_request = RightsRequest(email="member@demo.engage.test")
+        db.session.add(rights_request)
+        db.session.commit()
         return {
+            "rights_request": rights_request.id,
             "component": component.id,
             "programme": component.programme_id,
             "user": user.id,
