@@ -24,6 +24,8 @@ from functools import cache
 
 import numpy as np
 
+from analysis.redact import scrub
+
 WORD = re.compile(r"[^\W\d_]{2,}")
 WORDS_ONLY = r"(?u)\b[^\W\d_]{2,}\b"  # letters only: no numbers, dates or underscores as keywords
 MIN_THEMES, MAX_THEMES = 8, 40
@@ -147,8 +149,12 @@ def find_themes(
     # Never ask for more themes than there are different texts (duplicates embed identically).
     distinct = len(np.unique(embeddings[usable].round(5), axis=0))
     k = max(1, min(n_themes or default_theme_count(len(usable)), distinct))
+    # Keywords and labels are counted from the words with personal details taken out, so no name can become
+    # a keyword or a label; the embeddings read the whole text.
+    usable_set = set(usable)
+    clean = [scrub(text) if i in usable_set else "" for i, text in enumerate(texts)]
     if k == 1:
-        return _single_theme(texts, usable, embeddings)
+        return _single_theme(clean, usable, embeddings)
 
     report("Grouping similar comments", 0.4)
     from bertopic import BERTopic
@@ -157,7 +163,7 @@ def find_themes(
     from sklearn.decomposition import PCA
     from sklearn.feature_extraction.text import CountVectorizer
 
-    docs = [texts[i] for i in usable]
+    docs = [clean[i] for i in usable]
     vectors = embeddings[usable]
     small = len(docs) < 40
     reducer = BaseDimensionalityReduction() if small else PCA(n_components=min(48, len(docs) - 1), random_state=seed)
@@ -181,13 +187,14 @@ def find_themes(
         topics, _ = model.fit_transform(docs, embeddings=vectors)
     except ValueError:
         # Too few distinct words for c-TF-IDF (for example, the same word repeated): one theme for all.
-        return _single_theme(texts, usable, embeddings)
+        return _single_theme(clean, usable, embeddings)
 
     report("Naming the themes", 0.85)
-    return _result(model, texts, usable, np.asarray(topics), embeddings)
+    return _result(model, texts, clean, usable, np.asarray(topics), embeddings)
 
 
 def _single_theme(texts: list[str], usable: list[int], embeddings: np.ndarray) -> ThemeResult:
+    """One theme for every usable text (`texts` with personal details taken out, for its keywords)."""
     centre = embeddings[usable].mean(axis=0)
     centre /= np.linalg.norm(centre) or 1.0
     words = [w.lower() for i in usable for w in WORD.findall(texts[i])]
@@ -203,7 +210,7 @@ def _single_theme(texts: list[str], usable: list[int], embeddings: np.ndarray) -
 
 
 def _result(
-    model: object, texts: list[str], usable: list[int], topics: np.ndarray, embeddings: np.ndarray
+    model: object, texts: list[str], clean: list[str], usable: list[int], topics: np.ndarray, embeddings: np.ndarray
 ) -> ThemeResult:
     ids = sorted(set(int(t) for t in topics if t >= 0), key=lambda t: (-(topics == t).sum(), t))
     index = {topic: n for n, topic in enumerate(ids)}
@@ -219,7 +226,7 @@ def _result(
         keywords = [w for w, _ in model.get_topic(topic) or []][:8]  # type: ignore[attr-defined]
         themes.append(
             Theme(
-                label=_label([texts[i] for i in members], keywords, taken),
+                label=_label([clean[i] for i in members], keywords, taken),
                 keywords=keywords,
                 size=len(members),
                 quotes=_representative(members, texts, embeddings, centre),

@@ -22,9 +22,21 @@ from tests.conftest import feedback
         ("NHS no: 9434765919.", "NHS no: [NHS number]."),
         ("NI number QQ 12 34 56 C and AB123456D", "NI number [NI number] and [NI number]"),
         ("I live at SW1A 1AA and moved from m1 1ae", "I live at [postcode] and moved from [postcode]"),
-        ("Dr Patel and Nurse Jenny Smith were kind", "[name] and [name] were kind"),
+        ("Dr Patel and Nurse Jenny Smith were kind", "Dr [name] and Nurse [name] were kind"),
         ("my worker is called Kwame", "my worker is called [name]"),
         ("Sarah listened to me", "[name] listened to me"),
+        (
+            "My nurse Sarah Jones (07700 900111, sarah.jones@nhs.net)",
+            "My nurse [name] ([phone], [email])",
+        ),
+        (
+            "darren my CPN never calls back, nor does my cpn tomasz",
+            "[name] my CPN never calls back, nor does my cpn [name]",
+        ),
+        ("Aisha Begum and Chidi Okeke, ask for Mark White", "[name] and [name], ask for [name]"),
+        ("Mrs O'Neill and J. Smith", "Mrs [name] and [name]"),
+        ("I live at 14b Acacia Avenue, flat 3, 12 high street", "I live at [address], [address]"),
+        ("DOB 12/03/1985, born on 3rd March 1979", "DOB [date of birth], born on [date of birth]"),
     ],
 )
 def test_redaction_removes_personal_details(text: str, expected: str) -> None:
@@ -39,6 +51,9 @@ def test_redaction_removes_personal_details(text: str, expected: str) -> None:
         "I live in N17 and wait 12 weeks",
         "Will you call me back in May?",
         "The waiting time was 10:30 to 12:45 on 12/03/2024",
+        "I was on Rose Ward, then Jasmine Unit and the Florence Nightingale Ward at the Maudsley Hospital",
+        "The Single Point of Access Team in Lewisham and my GP Surgery",
+        "I waited 6 weeks, then 3 more days, for grace and hope",
     ],
 )
 def test_redaction_leaves_what_is_not_personal(text: str) -> None:
@@ -78,6 +93,17 @@ def test_themes_on_real_feedback_are_deterministic_and_cover_almost_everything()
     # New texts are assigned to existing themes without refitting.
     new = first.assign(["The waiting list was far too long", "", "🙂"])
     assert 0 <= new[0] < len(first.themes) and new[1:] == [-1, -1]
+
+
+def test_no_theme_keyword_or_label_shows_a_name() -> None:
+    # Real comments that name staff (Patricia, Tricia, Darren, Yvonne...), and a group of comments all about
+    # one worker, whose name would otherwise be the theme's strongest word.
+    texts = feedback(417) + [f"Darren my CPN {ending}" for ending in ("was great", "listened", "helped a lot")] * 8
+    result = find_themes(texts, seed=1)
+    names = {"darren", "patricia", "tricia", "yvonne", "mandy", "jane", "angus", "faye", "claire", "tracey"}
+    for theme in result.themes:
+        words = {w.lower() for k in theme.keywords for w in k.split()} | set(theme.label.lower().split())
+        assert not words & names, (theme.label, theme.keywords)
 
 
 def test_static_embeddings_land_close_to_the_full_model() -> None:
