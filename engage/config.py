@@ -73,6 +73,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "Engage <engage@localhost>",
     # The address people reach Engage at, for links in emails sent outside a web request.
     "PUBLIC_URL": "http://127.0.0.1:5000",
+    # Who people write to about their data (named in every privacy notice), for example
+    # "The data protection officer, dpo@example.nhs.uk, 0300 000 0000".
+    "PRIVACY_CONTACT": "",
     # Public counts below this are shown as "fewer than N", so nobody can be picked out.
     "SMALL_COUNT_THRESHOLD": 10,
     # A running analysis job records a heartbeat every quarter of this; one silent for longer has died

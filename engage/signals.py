@@ -39,6 +39,10 @@ words_flagged = signals.signal("words-flagged")
 # any quote of them (a published one leaves a note that it was removed at the person's request).
 words_erased = signals.signal("words-erased")
 
+# Sent by a privacy notice, with no arguments. Each receiver returns {kind: days} from the retention schedule
+# (data rights answers), so a survey's notice says how long its data is really kept.
+retention_periods = signals.signal("retention-periods")
+
 # Sent by a programme's page, with `programme` and `manager` (whether the viewer runs the programme). Each
 # receiver returns the surveys to list there, so programmes need not know about surveys.
 programme_surveys = signals.signal("programme-surveys")
@@ -75,6 +79,14 @@ def held_back(answer_ids: Any, comment_ids: Any) -> tuple[set[int], set[int]]:
         answers |= held_answers
         comments |= held_comments
     return answers, comments
+
+
+def retention_days() -> dict[str, int]:
+    """Days each kind of data is kept, as the retention schedule says (empty if nothing answers)."""
+    found: dict[str, int] = {}
+    for _, periods in retention_periods.send(None):
+        found.update(periods)
+    return found
 
 
 def drafts_to_keep(response_ids: Any) -> set[int]:

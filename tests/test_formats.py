@@ -452,8 +452,10 @@ def test_an_interpreter_request_needs_contact_details_and_reaches_the_lead(
     client.post(f"/surveys/{survey.slug}/submit")
     client.post(f"/surveys/{survey.slug}/another")
     auth.login(lead)
-    page = client.get(f"/surveys/manage/{survey.id}/bsl-answers").get_data(as_text=True)
+    page = client.get(f"/surveys/manage/{survey.id}/interpreter-requests").get_data(as_text=True)
     assert "07700 900982" in page
+    answers = client.get(f"/surveys/manage/{survey.id}/bsl-answers").get_data(as_text=True)
+    assert "07700 900982" not in answers, "contact details are never shown beside answers"
 
 
 def test_removing_a_question_deletes_its_picture_and_video_unless_a_copy_shows_them(

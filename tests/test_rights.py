@@ -235,3 +235,25 @@ def test_erasure_refuses_your_own_account_and_a_closed_request(
     again = client.post(f"/rights/{own}/erase", data={"checked": "y"}, follow_redirects=True)
     assert "This request is closed" in again.get_data(as_text=True)
     assert admin.email not in client.get("/rights/").get_data(as_text=True)
+
+
+def test_a_surveys_privacy_notice_is_written_from_its_settings_and_the_schedule(
+    client: FlaskClient,
+    auth: Auth,
+    admin: User,
+    make_user: Callable[..., User],
+    make_programme: Callable[..., Programme],
+    make_survey: Callable[..., Survey],
+) -> None:
+    lead = make_user(Role.LEAD)
+    survey = make_survey(make_programme(people=(lead,)), resume_days=5)
+    start = client.get(f"/surveys/{survey.slug}").get_data(as_text=True)
+    assert f"/surveys/{survey.slug}/privacy" in start
+    notice = client.get(f"/surveys/{survey.slug}/privacy").get_data(as_text=True)
+    said = ["3 questions, 2 of them in your own words", "5 days after you last saved", "never fewer than 10"]
+    said += ["730 days after the survey closes", "183 days after the last statement", "(1 person)"]
+    assert all(words in notice for words in said), [words for words in said if words not in notice]
+    assert "Equality monitoring" not in notice and "If you answer in British Sign Language" not in notice
+    auth.login(admin)
+    client.post("/rights/retention/responses", data={"days": "365"})
+    assert "365 days after the survey closes" in client.get(f"/surveys/{survey.slug}/privacy").get_data(as_text=True)

@@ -12,6 +12,10 @@ from werkzeug.wrappers import Response
 from engage.extensions import db
 from engage.pages import bp
 from engage.programmes import services as programmes
+from engage.signals import retention_days
+
+# What each kind is kept for when no retention schedule answers (its defaults).
+DEFAULT_DAYS = {"responses": 730, "contacts": 183, "bsl_videos": 90, "declined_applications": 183}
 
 
 @bp.route("/")
@@ -28,8 +32,9 @@ def accessibility() -> str:
 
 @bp.route("/privacy")
 def privacy() -> str:
-    """Privacy notice."""
-    return render_template("pages/privacy.html")
+    """Privacy notice, with the retention schedule as it stands."""
+    days = DEFAULT_DAYS | retention_days()
+    return render_template("pages/privacy.html", days=days, contact=current_app.config["PRIVACY_CONTACT"])
 
 
 @bp.route("/healthz")

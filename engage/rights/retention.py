@@ -26,6 +26,7 @@ from engage.panels.models import Application, ApplicationStatus
 from engage.rights.erasure import remove
 from engage.rights.holdings import Holdings
 from engage.rights.models import RetentionPeriod
+from engage.signals import retention_periods
 from engage.surveys import importing
 from engage.surveys.models import Answer, Contact, Response, ResponseStatus, Survey, SurveyStatus
 from engage.timeutil import utcnow
@@ -69,6 +70,13 @@ def periods() -> dict[str, int]:
     """Days each kind is kept: the defaults, with an administrator's changes."""
     changed = dict(db.session.execute(select(RetentionPeriod.kind, RetentionPeriod.days)).all())
     return {key: changed.get(key, kind.default_days) for key, kind in KINDS.items()}
+
+
+@retention_periods.connect
+def _periods_for_notices(sender: object) -> dict[str, int]:
+    """The schedule, for privacy notices."""
+    del sender
+    return periods()
 
 
 @dataclass

@@ -77,15 +77,21 @@ def question_formats(survey_id: int, question_id: int) -> str | HttpResponse:
 
 @bp.route("/manage/<int:survey_id>/bsl-answers")
 def bsl_answers(survey_id: int) -> str:
-    """Answers given in BSL, those awaiting an English interpretation first; and interpreter requests."""
+    """Answers given in BSL, those awaiting an English interpretation first."""
     survey = managed_survey(survey_id)
     page = paginate(formats.video_answers_query(survey), 20)
     return render_template(
-        "surveys/manage/bsl_answers.html",
-        survey=survey,
-        page=page,
-        awaiting=formats.awaiting_interpretation(survey),
-        requests=formats.interpreter_requests(survey),
+        "surveys/manage/bsl_answers.html", survey=survey, page=page, awaiting=formats.awaiting_interpretation(survey)
+    )
+
+
+@bp.route("/manage/<int:survey_id>/interpreter-requests")
+def interpreter_requests(survey_id: int) -> str:
+    """People who asked for a BSL interpreter to contact them: contact details, on a page of their own, never
+    beside anyone's answers."""
+    survey = managed_survey(survey_id)
+    return render_template(
+        "surveys/manage/interpreter_requests.html", survey=survey, requests=formats.interpreter_requests(survey)
     )
 
 

@@ -18,6 +18,7 @@ from engage.notify.services import absolute_url
 from engage.panels.models import Panel
 from engage.panels.services import is_member
 from engage.surveys import answering, bp, formats
+from engage.surveys import privacy as privacy_notice
 from engage.surveys.forms import ContactForm, FormatForm, ResumeEmailForm, ResumeForm, answer_form
 from engage.surveys.models import Format, Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
 from engage.timeutil import utcnow
@@ -84,6 +85,12 @@ def start(slug: str) -> str:
         format_form=FormatForm(),
         question_count=len(survey.questions),
     )
+
+
+@bp.route("/<slug>/privacy")
+def privacy(slug: str) -> str:
+    """This survey's privacy notice: what it collects, why, who sees it, how long it is kept, your rights."""
+    return render_template("surveys/privacy.html", notice=privacy_notice.notice(_survey(slug)))
 
 
 @bp.route("/<slug>/start", methods=["POST"])

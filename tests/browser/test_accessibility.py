@@ -126,6 +126,8 @@ PAGES = [
     ("lead", "/you-said-we-did/" + PROGRAMME_SLUG + "/report", 200, False),
     ("safeguarding", "/safeguarding/", 200, False),
     ("safeguarding", "/safeguarding/{flag}", 200, False),
+    ("anonymous", SURVEY + "/privacy", 200, False),
+    ("lead", "/surveys/manage/{survey}/interpreter-requests", 200, False),
     ("admin", "/rights/", 200, False),
     ("admin", "/rights/new", 200, True),
     ("admin", "/rights/{rights_request}", 200, False),
