@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engage.audit import AuditEvent
 from engage.auth.models import Role, User
@@ -24,7 +24,7 @@ from engage.programmes.models import Programme
 from engage.rights.models import RightsRequest
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys import answering, formats
-from engage.surveys.models import Answer, Format, Survey
+from engage.surveys.models import Answer, Contact, Format, Survey
 from engage.timeutil import utcnow
 from engage.tracker.models import Quote, YouSaid
 from tests.conftest import WEBM, Auth
@@ -257,3 +257,43 @@ def test_a_surveys_privacy_notice_is_written_from_its_settings_and_the_schedule(
     auth.login(admin)
     client.post("/rights/retention/responses", data={"days": "365"})
     assert "365 days after the survey closes" in client.get(f"/surveys/{survey.slug}/privacy").get_data(as_text=True)
+
+
+def test_the_demos_resident_who_answered_commented_and_was_quoted_is_found_exported_and_erased(
+    app: Flask, client: FlaskClient, auth: Auth, admin: User
+) -> None:
+    from engage.tracker.demo import FINDABLE_EMAIL, FINDABLE_NAME
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        user = db.session.execute(select(User).where(User.email == FINDABLE_EMAIL)).scalar_one()
+        words = [c.text for c in db.session.execute(select(Comment).where(Comment.author_id == user.id)).scalars()]
+        contact = db.session.execute(select(Contact).where(Contact.email == FINDABLE_EMAIL)).scalar_one()
+        words += [
+            a.text
+            for a in db.session.execute(select(Answer).where(Answer.response_id == contact.response_id)).scalars()
+            if a.text
+        ]
+        quoted = db.session.execute(
+            select(func.count()).select_from(Quote).where(Quote.removed_at.is_(None))
+        ).scalar_one()
+    assert words and all(text in dump(app) for text in words)
+    auth.login(admin)
+    case = find(client, email=FINDABLE_EMAIL)
+    page = client.get(f"/rights/{case}").get_data(as_text=True)
+    assert "Accounts (1)" in page and "Survey responses (1)" in page and "Panel comments (1)" in page
+    assert "Quotes of your words (2)" in page
+    archive = zipfile.ZipFile(io.BytesIO(client.post(f"/rights/{case}/export").data))
+    document = archive.read("data.json").decode()
+    assert all(json.dumps(text, ensure_ascii=False)[1:-1] in document for text in words)
+    assert client.post(f"/rights/{case}/erase", data={"checked": "y"}).status_code == 302
+    after = dump(app)
+    for secret in [FINDABLE_EMAIL, FINDABLE_NAME, *words]:
+        assert secret not in after, secret
+    with app.app_context():
+        removed = db.session.execute(
+            select(func.count()).select_from(Quote).where(Quote.removed_at.is_not(None))
+        ).scalar_one()
+        assert removed == 2 and quoted == db.session.execute(select(func.count()).select_from(Quote)).scalar_one()
+    board = client.get("/programmes/community-mental-health-core-offer-review/you-said-we-did").get_data(as_text=True)
+    assert board.count("A quote was removed at the person’s request.") == 2

@@ -74,6 +74,7 @@ def load_demo_board(programme: Programme, lead: User) -> None:
     )
     interpreting = _component(programme, "Interpreting and BSL access")
     _ask_to_hear_back(crisis, listened)
+    findable: list[bool] = []  # whether Jordan has been given a quoted answer yet
 
     def statement(
         title: str, text: str, easy: str, themes: list[Theme | None], comments: list[Comment | None]
@@ -82,6 +83,7 @@ def load_demo_board(programme: Programme, lead: User) -> None:
         you_said = statements.create_you_said(lead, programme, fields)
         for key, _ in statements.candidate_quotes(you_said)[:2]:
             statements.approve_quote(lead, statements.add_quote(lead, you_said, key))
+        findable.append(any(findable) or _findable_person(you_said))
         return you_said
 
     def act(
@@ -184,6 +186,27 @@ def load_demo_board(programme: Programme, lead: User) -> None:
             [support],
             [],
         )
+
+
+# The demo's one resident who is findable everywhere: Jordan is on the experts panel (a comment of theirs is
+# quoted), and also answered the survey, was quoted, and left contact details. An administrator can find,
+# export and erase them under Data rights.
+FINDABLE_EMAIL, FINDABLE_NAME = "jordan.member@demo.engage.test", "Jordan Member"
+
+
+def _findable_person(you_said: YouSaid) -> bool:
+    """Give the response behind the statement's first answer quote Jordan's contact details (before it is
+    published, so Jordan is told like anyone who asked to hear back). Returns whether there was one."""
+    quote = next((q for q in you_said.quotes if q.answer_id is not None), None)
+    if quote is None or quote.answer_id is None:
+        return False
+    response_id = db.session.get(Answer, quote.answer_id).response_id  # type: ignore[union-attr]
+    contact = db.session.execute(select(Contact).where(Contact.response_id == response_id)).scalar_one_or_none()
+    contact = contact or Contact(response_id=response_id)
+    contact.name, contact.email, contact.wants_updates, contact.may_contact = FINDABLE_NAME, FINDABLE_EMAIL, True, True
+    db.session.add(contact)
+    db.session.flush()
+    return True
 
 
 def _ask_to_hear_back(*themes: Theme | None) -> None:
