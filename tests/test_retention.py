@@ -21,7 +21,7 @@ from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignmen
 from engage.notify.models import OutboxMessage
 from engage.panels.models import Application, ApplicationStatus
 from engage.programmes.models import Programme
-from engage.rights.models import RetentionPeriod
+from engage.rights.models import RetentionPeriod, RightsRequest
 from engage.surveys import answering, formats, importing
 from engage.surveys.models import Answer, Contact, Format, Response, Survey, SurveyStatus
 from engage.timeutil import utcnow
@@ -88,6 +88,8 @@ def aged(
         declined = db.session.get(Application, review["application"])
         declined.status, declined.decided_at = ApplicationStatus.DECLINED, now - 200 * DAY
         db.session.add(AuditEvent(action="ancient", object_type="", at=now - 7 * 365 * DAY))
+        forgotten = RightsRequest(email="asked@example.org", created_at=now - 100 * DAY)
+        db.session.add_all([forgotten, RightsRequest(email="recent@example.org")])
         db.session.commit()
         stale = importing.stash(b"a,b\n1,2\n")
         path = next(p for p in importing.stashed_files() if p.stem == stale)
@@ -102,6 +104,7 @@ def aged(
             "application": declined.id,
             "stash": stale,
             "kept_stash": kept_stash,
+            "forgotten": forgotten.id,
         }
 
 
@@ -122,6 +125,8 @@ def test_the_daily_run_deletes_what_is_due_and_keeps_the_rest(app: Flask, aged: 
         assert bodies == {"Old": "", "New": "New words"}
         assert db.session.get(Application, aged["application"]) is None
         assert not db.session.execute(select(AuditEvent).where(AuditEvent.action == "ancient")).first()
+        emails = dict(db.session.execute(select(RightsRequest.id, RightsRequest.email)).all())
+        assert emails[aged["forgotten"]] == "" and "recent@example.org" in emails.values(), "open too long: cleared"
         run = db.session.execute(select(AuditEvent).where(AuditEvent.action == "retention_applied")).scalar_one()
         assert "responses=1" in run.detail
         stashed = {path.stem for path in importing.stashed_files()}

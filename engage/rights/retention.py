@@ -25,7 +25,8 @@ from engage.notify.models import OutboxMessage
 from engage.panels.models import Application, ApplicationStatus
 from engage.rights.erasure import remove
 from engage.rights.holdings import Holdings
-from engage.rights.models import RetentionPeriod
+from engage.rights.models import RetentionPeriod, RightsRequest
+from engage.rights.services import close_request
 from engage.signals import retention_periods
 from engage.surveys import importing
 from engage.surveys.models import Answer, Contact, Response, ResponseStatus, Survey, SurveyStatus
@@ -56,6 +57,7 @@ KINDS = {
         Kind("import_files", "Uploaded files waiting to be imported", 1, "after the upload"),
         Kind("declined_applications", "Declined applications to join a panel", 183, "after the decision"),
         Kind("audit", "The audit trail", 2190, "after the event"),
+        Kind("rights_requests", "Details searched for by a data rights request left open", 90, "after it was opened"),
     )
 }
 MAX_DAYS = 36_500
@@ -160,6 +162,9 @@ def apply(now: datetime | None = None) -> dict[str, int]:
     db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(bodies)).values(body=""))
     applications = due("declined_applications")
     remove(Holdings(applications=_load(Application, applications)))
+    requests = due("rights_requests")
+    for forgotten in _load(RightsRequest, requests):
+        close_request(None, forgotten, "Closed by the retention schedule")
     events = due("audit")
     db.session.execute(delete(AuditEvent).where(AuditEvent.id.in_(events)))
     cutoff = (now - timedelta(days=days["import_files"])).timestamp()
@@ -172,6 +177,7 @@ def apply(now: datetime | None = None) -> dict[str, int]:
         "bsl_videos": len(videos),
         "email_bodies": len(bodies),
         "declined_applications": len(applications),
+        "rights_requests": len(requests),
         "audit": len(events),
         "import_files": len(stale),
     }
@@ -236,6 +242,10 @@ def _dated(key: str, now: datetime) -> Select[Any]:
     if key == "declined_applications":
         return select(Application.id.label("id"), Application.decided_at.label("starts")).where(
             Application.status == ApplicationStatus.DECLINED, Application.decided_at.is_not(None)
+        )
+    if key == "rights_requests":
+        return select(RightsRequest.id.label("id"), RightsRequest.created_at.label("starts")).where(
+            RightsRequest.closed_at.is_(None)
         )
     return select(AuditEvent.id.label("id"), AuditEvent.at.label("starts"))
 
