@@ -18,3 +18,13 @@ def _without_server(self: Response) -> list[str]:
 
 
 Response.default_headers = _without_server
+
+
+def post_worker_init(worker: object) -> None:
+    """Have each worker's analysis job runner import its libraries at start, so no lead's first job waits."""
+    import os
+
+    if not os.environ.get("REDIS_URL"):
+        from engage.insights.jobs import warm
+
+        warm()

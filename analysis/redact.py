@@ -151,6 +151,8 @@ PLACES = {
 
 TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
 INITIAL = re.compile(r"[A-Z]\.?$")
+# Characters either side of a word that the patterns around names read (each looks at a few words).
+CONTEXT = 200
 
 # Faker's locales whose names are written in the Latin alphabet: the UK's larger communities among them.
 FAKER_LOCALES = (
@@ -339,10 +341,13 @@ def _starts_name(text: str, words: list[Word], i: int) -> bool:
     """Whether the i-th word begins a name, from the word itself and the words around it."""
     word = words[i][2]
     lower = word.lower().replace("’", "'")
-    before, after = text[: words[i][0]], text[words[i][1] :]
+    # The patterns read only the words just before and after, so a window keeps long texts linear.
+    before, after = text[max(0, words[i][0] - CONTEXT) : words[i][0]], text[words[i][1] : words[i][1] + CONTEXT]
     # Capitalised, not shouted: "VICKY" is found by the lists, and "CAMHS" is not a name.
     capital = word[:1].isupper() and not (word.isupper() and len(word) > 1)
     plain = is_ordinary(lower) or lower in NOT_NAMES
+    if plain and lower not in all_first_names() and lower not in all_surnames() and not INITIAL.match(word):
+        return False  # an ordinary word that no list has as a name: no context below makes it one
     if lower in SERVICE_WORDS or lower in JOB_WORDS or lower in PLACES or ROLE.fullmatch(lower):
         return False
     if re.fullmatch(TITLES, lower) or SAINT_BEFORE.search(before):

@@ -22,6 +22,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -265,19 +266,27 @@ def screen(text: str) -> Screening:
     Remembered for the last few texts: a page that shows help after a risky answer screens the same words
     the safeguarding subscriber screened a moment before, in the same request.
     """
-    if not re.search(r"[^\W\d_]", text or ""):
-        return Screening(False)  # no letters: emoji, numbers, nothing to read
-    matches = [(f"pattern:{pid}", category) for pid, category in patterns(text)]
-    probability, category = risk([text])[0]
+    return screen_all([text])[0]
+
+
+def screen_all(texts: Sequence[str]) -> list[Screening]:
+    """Screen many texts at once, as `screen` does one: the classifier reads them in batches, far faster."""
+    readable = [i for i, text in enumerate(texts) if re.search(r"[^\W\d_]", text or "")]
+    risks = dict(zip(readable, risk([texts[i] for i in readable]), strict=True)) if readable else {}
     threshold = _classifier()[3]
-    if _not_risk.search(normalise(text)):
-        threshold = max(threshold, SURER_IN_CONTEXT)
-    if probability >= threshold:
-        matches.append((f"classifier:{probability:.2f}", category))
-    if not matches:
-        return Screening(False)
-    categories = tuple(dict.fromkeys(category for _, category in matches))
-    return Screening(True, tuple(match for match, _ in matches), categories)
+    out = []
+    for i, text in enumerate(texts):
+        if i not in risks:
+            out.append(Screening(False))  # no letters: emoji, numbers, nothing to read
+            continue
+        matches = [(f"pattern:{pid}", category) for pid, category in patterns(text)]
+        probability, category = risks[i]
+        needed = max(threshold, SURER_IN_CONTEXT) if _not_risk.search(normalise(text)) else threshold
+        if probability >= needed:
+            matches.append((f"classifier:{probability:.2f}", category))
+        categories = tuple(dict.fromkeys(category for _, category in matches))
+        out.append(Screening(True, tuple(m for m, _ in matches), categories) if matches else Screening(False))
+    return out
 
 
 # The development set and training ---------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from engage.extensions import db
@@ -53,10 +53,28 @@ def purge_drafts_command() -> None:
 @click.argument("mode", default="fit")
 @with_appcontext
 def insights_job_command(run_id: int, mode: str) -> None:
-    """Run one analysis job in this process (the web app starts this as a child process)."""
+    """Run one analysis job in this process, by hand (the web app forks its jobs from a warm fork server)."""
     from engage.insights.jobs import execute
 
     execute(run_id, mode)
+
+
+@click.command("worker")
+@with_appcontext
+def worker_command() -> None:
+    """Work through the analysis queue on Redis (REDIS_URL), with the analysis libraries imported once."""
+    from redis import Redis
+    from rq import Queue, Worker
+
+    from engage.insights.jobs import QUEUE
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("Set REDIS_URL: without it, the web app runs analysis jobs itself.")
+    # Loads the libraries and models once: RQ forks each job from this process, which finds them loaded.
+    from engage.insights import preload  # noqa: F401
+
+    connection = Redis.from_url(current_app.config["REDIS_URL"])
+    Worker([Queue(QUEUE, connection=connection)], connection=connection).work()
 
 
 @click.command("send-reminders")
@@ -107,6 +125,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(insights_job_command)
+    app.cli.add_command(worker_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_drafts_command)
     app.cli.add_command(escalate_flags_command)

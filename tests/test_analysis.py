@@ -194,3 +194,21 @@ def test_trained_model_loads_offline_and_repeats_itself() -> None:
     texts = feedback(50)
     assert polarity(texts) == polarity(texts)
     assert all(-1.0 <= s <= 1.0 for s in polarity(texts))
+
+
+def test_many_texts_at_once_get_what_each_gets_alone() -> None:
+    from analysis.safeguarding import screen, screen_all
+    from analysis.sentiment import assess, assess_all
+
+    texts = [
+        *feedback(40),
+        "The staff were lovely but I waited four months.",
+        "I tried to kill myself last month and the crisis team never came",
+        "",
+        "🙂🙂",
+        "Gracias por todo, el servicio fue excelente y muy rápido",
+        "Thank you. Thank you.",
+    ]
+    assert assess_all(texts) == [assess(text) for text in texts]
+    assert screen_all(texts) == [screen(text) for text in texts]
+    assert assess_all(texts)[41].label == "distress"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -131,7 +132,7 @@ def test_a_run_whose_worker_died_is_marked_failed(app: Flask, setup: dict) -> No
 
 def test_the_job_runs_on_a_real_redis_queue(app: Flask, setup: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     from redis import Redis
-    from rq import Queue, SimpleWorker
+    from rq import Queue
 
     redis = Redis.from_url("redis://127.0.0.1:6379/15")
     redis.ping()  # no Redis is a failure here, never a skip
@@ -152,10 +153,18 @@ def test_the_job_runs_on_a_real_redis_queue(app: Flask, setup: dict, monkeypatch
         db.session.commit()
     queue = Queue(jobs.QUEUE, connection=redis)
     assert queue.count == 1
-    SimpleWorker([queue], connection=redis).work(burst=True)
+    env = {**os.environ, "REDIS_URL": app.config["REDIS_URL"]}
+    env.pop("DATABASE_URL", None)
+    # The worker the README starts: it loads the libraries once and forks each job from itself.
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"], env=env)
+    try:
+        finished = _wait(app, run_id, timeout=120)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert finished.status == RunStatus.DONE
     with app.app_context():
-        finished = db.session.get(AnalysisRun, run_id)
-        assert finished.status == RunStatus.DONE and finished.themes
+        assert db.session.execute(select(func.count()).where(Theme.run_id == run_id)).scalar_one() > 0
     redis.flushdb()
 
 
@@ -364,6 +373,19 @@ def test_a_statements_evidence_outlives_re_runs_and_merges(app: Flask, client: F
         assert db.session.execute(cited).scalar_one() == size
     after = _card(client.get(board_url).get_data(as_text=True))
     assert after == before, "the statement's quotes, counts and who said this are unchanged"
+
+
+def test_a_job_process_killed_is_marked_failed_at_once(app: Flask, client: FlaskClient, setup: dict) -> None:
+    run_id = _start(client, setup)
+    deadline = time.time() + 60
+    job = None
+    while job is None and time.time() < deadline:  # the web app's own job process, forked for this run
+        job = next((p for p in multiprocessing.active_children() if p.name == f"analysis-{run_id}"), None)
+        time.sleep(0.005)
+    assert job is not None and job.pid, "the run has a process of its own"
+    os.kill(job.pid, signal.SIGKILL)
+    finished = _wait(app, run_id, timeout=10)  # well inside the stall time: the watcher saw it die
+    assert finished.status == RunStatus.FAILED and "stopped unexpectedly" in finished.error
 
 
 def test_a_job_killed_mid_run_is_marked_failed_within_the_stall_time(

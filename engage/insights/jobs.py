@@ -1,18 +1,21 @@
-"""Analysis jobs: run in a child process by default, or on an RQ worker when REDIS_URL is set.
+"""Analysis jobs: each runs in a process of its own, forked from a warm fork server, or on an RQ worker.
 
-The web process never imports the analysis libraries (torch, BERTopic): by default a background
-thread starts `flask --app wsgi insights-job RUN_ID` as a child process and waits for it. With
-REDIS_URL set, the job goes on the `engage` queue for `rq worker engage` (see the README).
-Either way the job reads its inputs from the database, records its stage and progress on the
-AnalysisRun, notices a cancel request at each step, and writes all its results in one transaction.
+The web process never imports the analysis libraries (BERTopic brings in torch: about 6 s and 700 MB).
+By default each web process starts a fork server when it starts (`warm`), which imports them once; every
+job is then a fresh process forked from it, so it starts in milliseconds and a job that dies takes nothing
+else with it. A thread in the web process waits for the job and marks the run failed if it dies. With
+REDIS_URL set, the job goes on the `engage` queue for `flask --app wsgi worker`, which imports them once too.
+Either way the job reads its inputs from the database, records its stage and progress on the AnalysisRun,
+notices a cancel request at each step, and writes all its results in one transaction.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.forkserver
 import os
-import subprocess  # nosec B404
-import sys
 import threading
+from typing import Any
 
 import numpy as np
 from flask import Flask, current_app
@@ -27,6 +30,11 @@ from engage.transaction import after_commit
 
 QUEUE = "engage"
 FIT, ASSIGN = "fit", "assign"
+# Imported once by the fork server (or an RQ worker): what every job needs, with its models loaded.
+PRELOAD = ["engage.insights.preload"]
+# Settings a job takes from the web app that started it (the rest come from the environment, as for the app).
+JOB_SETTINGS = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "JOB_STALLED_SECONDS", "UPLOAD_DIR")
+_forks = multiprocessing.get_context("forkserver")
 
 
 def split_mode(theme_id: int, parts: int) -> str:
@@ -44,8 +52,16 @@ def enqueue(run: AnalysisRun, mode: str = FIT) -> None:
     after_commit(lambda: start(app, run_id, mode))
 
 
+def warm() -> None:
+    """Start this process's fork server now: it imports the analysis libraries while nobody waits."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # read when the libraries are imported: never download
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # the tokenizer's threads do not survive a fork
+    _forks.set_forkserver_preload(PRELOAD)
+    multiprocessing.forkserver.ensure_running()
+
+
 def start(app: Flask, run_id: int, mode: str) -> None:
-    """Start the job on Redis if configured, otherwise in a child process watched by a thread."""
+    """Start the job on Redis if configured, otherwise in a process of its own watched by a thread."""
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
         from redis import Redis
@@ -53,23 +69,36 @@ def start(app: Flask, run_id: int, mode: str) -> None:
 
         Queue(QUEUE, connection=Redis.from_url(redis_url)).enqueue(rq_job, run_id, mode, job_timeout=3600)
         return
-    env = {
-        **os.environ,
-        "ENGAGE_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "HF_HUB_OFFLINE": "1",
-        "TOKENIZERS_PARALLELISM": "false",
-    }
-    env.pop("DATABASE_URL", None)  # the URI above already says which database
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "insights-job", str(run_id), mode]
-    root = app.root_path.rsplit("/", 1)[0]
-    threading.Thread(target=_watch, args=(app, run_id, command, root, env), daemon=True).start()
+    warm()
+    settings = {name: app.config[name] for name in JOB_SETTINGS if name in app.config}
+    process = _forks.Process(target=job_process, args=(run_id, mode, settings), name=f"analysis-{run_id}")
+    threading.Thread(target=_watch, args=(app, run_id, process), daemon=True).start()
 
 
-def _watch(app: Flask, run_id: int, command: list[str], root: str, env: dict[str, str]) -> None:
-    """Run the job's child process; if it dies (killed, out of memory), mark the run failed at once."""
-    # Our own command (this Python, `flask insights-job` and a run id), never a shell or user input.
-    if subprocess.run(command, cwd=root, env=env, check=False).returncode != 0:  # noqa: S603  # nosec B603
+def job_process(run_id: int, mode: str, settings: dict[str, Any]) -> None:
+    """The job's own process: build the app with the web app's database and key, then run the job."""
+    from engage import create_app
+
+    app = create_app(settings)
+    with app.app_context():
+        execute(run_id, mode)
+        db.engine.dispose()
+
+
+def _watch(app: Flask, run_id: int, process: Any) -> None:
+    """Start the job's process and wait for it; if it dies (killed, out of memory), mark the run failed at once.
+
+    Starting waits for the fork server to finish importing, so it happens here rather than in the request.
+    """
+    try:
+        process.start()
+    except OSError:  # the fork server could not start or died while loading: say so rather than wait for ever
+        app.logger.exception("Analysis run %s could not start", run_id)
+        with app.app_context():
+            _finish_if_unfinished(run_id, STOPPED)
+        return
+    process.join()
+    if process.exitcode != 0:
         with app.app_context():
             _finish_if_unfinished(run_id, STOPPED)
 
@@ -81,7 +110,7 @@ def _finish_if_unfinished(run_id: int, error: str) -> None:
 
 
 def rq_job(run_id: int, mode: str) -> None:
-    """Entry point for `rq worker engage`: build the app from the environment, then run the job."""
+    """Entry point on an RQ worker (`flask --app wsgi worker`): build the app from the environment, then run."""
     from engage import create_app
 
     with create_app().app_context():
@@ -197,7 +226,7 @@ def _finish(run_id: int, status: RunStatus, stage: str, error: str) -> None:
 
 
 def _fit(run: AnalysisRun) -> None:
-    from analysis.sentiment import assess
+    from analysis.sentiment import assess_all
     from analysis.themes import find_themes
 
     run_id = run.id
@@ -217,7 +246,7 @@ def _fit(run: AnalysisRun) -> None:
         texts, seed=run.seed, n_themes=run.n_themes, embeddings=vectors, progress=lambda s, f: _progress(run_id, s, f)
     )
     _progress(run_id, "Scoring sentiment", 0.9)
-    assessments = [assess(t) for t in texts]
+    assessments = assess_all(texts)
     scores = [a.score for a in assessments]
     _progress(run_id, "Saving themes", 0.95)
     # One transaction: old results go and new ones arrive together, so nobody sees half a run.
@@ -318,7 +347,7 @@ def _assignment(run_id: int, theme: Theme | None, source: Source, score: float, 
 
 def _assign_new(run: AnalysisRun) -> None:
     """Give texts that arrived after the run the theme whose centre is nearest, without refitting."""
-    from analysis.sentiment import assess
+    from analysis.sentiment import assess_all
     from analysis.themes import has_words
 
     run_id = run.id
@@ -329,9 +358,9 @@ def _assign_new(run: AnalysisRun) -> None:
         centroids = np.stack([np.frombuffer(t.centroid, dtype=np.float32) for t in themes])
         vectors = embeddings_for([source.text for source in sources], run_id)
         nearest = (vectors @ centroids.T).argmax(axis=1)
-        for source, k in zip(sources, nearest, strict=True):
+        assessments = assess_all([source.text for source in sources])
+        for source, k, result in zip(sources, nearest, assessments, strict=True):
             theme = themes[int(k)] if has_words(source.text) else None
-            result = assess(source.text)
             db.session.add(_assignment(run_id, theme, source, result.score, result.label))
             if theme is not None:
                 theme.mean_sentiment = (theme.mean_sentiment * theme.size + result.score) / (theme.size + 1)

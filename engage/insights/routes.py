@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -18,6 +18,13 @@ from engage.insights.models import SENTIMENT_LABELS, AnalysisRun, RunStatus, The
 from engage.programmes import services as programmes
 from engage.programmes.models import Programme
 from engage.surveys import results
+
+
+@bp.before_request
+def warm_jobs() -> None:
+    """A lead on these pages may start an analysis soon: have the job runner import its libraries now."""
+    if not current_app.config.get("REDIS_URL"):
+        jobs.warm()
 
 
 def _run(run_id: int) -> AnalysisRun:
@@ -89,6 +96,19 @@ def run_page(run_id: int) -> str:
         unassigned=services.unassigned_count(run) if run.status == RunStatus.DONE else 0,
         new_answers=services.new_answers_count(run) if run.status == RunStatus.DONE else 0,
     )
+
+
+@bp.route("/runs/<int:run_id>/progress.json")
+def progress(run_id: int) -> dict[str, object]:
+    """The run's stage and progress, read by static/progress.js to keep the page up to date."""
+    run = _run(run_id)
+    services.check_stalled(run)
+    return {
+        "status": run.status.value,
+        "finished": run.status.finished,
+        "stage": run.stage,
+        "percent": round(run.progress * 100),
+    }
 
 
 @bp.route("/runs/<int:run_id>/cancel", methods=["POST"])

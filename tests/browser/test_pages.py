@@ -156,3 +156,18 @@ def test_injected_markup_never_reaches_the_dom(live_app: Flask, context_for: Cal
         )
         assert "<img src=x" in shown, f"{path}: the words are shown as words"
     page.close()
+
+
+def test_the_analysis_page_follows_its_run_to_the_themes(
+    context_for: Callable[[str], BrowserContext],
+) -> None:
+    page = context_for("lead").new_page()
+    page.goto(f"/insights/{PROGRAMME_SLUG}")
+    page.get_by_label("Name this analysis").fill("Followed in the browser")
+    page.locator("input[name=questions]").first.check()
+    page.get_by_role("button", name="Start analysis").click()
+    page.wait_for_url("**/insights/runs/*")
+    # Nobody reloads the page: its script follows the run and shows the themes when it is done.
+    page.get_by_text("Themes, largest first").wait_for(timeout=90_000)
+    assert page.locator("[data-progress-url]").count() == 0
+    page.close()
