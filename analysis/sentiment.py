@@ -137,6 +137,37 @@ def _labelled(overall: float, parts: tuple[float, ...], *, flagged: bool) -> Ass
     return Assessment(overall, label, parts)
 
 
+# What a comment does, for a lead reading a theme: thanks or praise, a complaint, or a change put forward.
+KINDS = ("praise", "complaint", "suggestion", "mixed", "other")
+# Words that put forward a change ("you should", "it would help", "please could", "needs more"), written for
+# Engage from how NHS feedback forms ask "what could we do better?"; "nothing could be improved" is not one.
+SUGGESTION = re.compile(
+    r"\b(?:should(?:n['’]?t| not)?|ought to|could (?:you|they|we|staff|someone|there|be|have|do|offer|provide)|"
+    r"would (?:be (?:better|good|great|nice|helpful|useful)|help|like|love|prefer|make)|it['’]?d be|"
+    r"needs? (?:more|to|a|an|better|somewhere|someone)|please|suggest\w*|i wish|if only|instead of|why not|"
+    r"improve\w*|more (?:staff|appointments?|time|information|support|help|contact|options|choice|"
+    r"communication|evening|weekend|groups?|sessions?|frequent|regular|flexib\w+)|"
+    r"better (?:communication|access|information|support|signage|parking|coordination))\b",
+    re.IGNORECASE,
+)
+NOTHING_TO_CHANGE = re.compile(
+    r"\b(?:nothing|no(?:thing)? (?:need|way)|can['’]?t think|cannot think|not sure (?:anything|it)|none)\b[^.!?]{0,40}"
+    r"\b(?:improve\w*|better|change\w*)|^\s*(?:nothing|none|no|n/?a)\b",
+    re.IGNORECASE,
+)
+
+
+def kind(text: str, assessment: Assessment) -> str:
+    """Praise, complaint, suggestion, mixed or other (one of KINDS), from the words and their sentiment."""
+    if SUGGESTION.search(text or "") and not NOTHING_TO_CHANGE.search(text or ""):
+        return "suggestion"
+    if assessment.label == "positive":
+        return "praise"
+    if assessment.label in ("negative", "distress"):
+        return "complaint"
+    return "mixed" if assessment.label == "mixed" else "other"
+
+
 # Training ---------------------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from functools import cache
 
 import numpy as np
 
-from analysis.redact import scrub
+from analysis.redact import PLACES, scrub, word_tags
 
 WORD = re.compile(r"[^\W\d_]{2,}")
 WORDS_ONLY = r"(?u)\b[^\W\d_]{2,}\b"  # letters only: no numbers, dates or underscores as keywords
@@ -112,18 +112,65 @@ def _phrase(members: list[str], keywords: list[str]) -> str | None:
     return phrase if count >= max(2, 0.04 * len(members)) else None
 
 
-def _label(members: list[str], keywords: list[str], taken: set[str]) -> str:
-    """A short readable label: a phrase people used, else the two strongest keywords."""
-    words = [k for k in keywords if " " not in k]
-    phrase = _phrase(members, keywords)
-    if phrase is None:
-        phrase = " and ".join(words[:2]) if len(words) > 1 else (words[0] if words else "Other comments")
-    label = phrase[:1].upper() + phrase[1:]
+def _label(members: list[str], keywords: list[str], taken: set[str], majority: str | None = None) -> str:
+    """A short readable label: a phrase people used, else the strongest keywords that are things ("Support
+    worker", not "Therapist and listened"); never a place, and never one whose tone contradicts what most of
+    the theme's comments do ("Recommend this service" over mostly complaints)."""
+    words = [k for k in keywords if " " not in k and k not in PLACES]
+    things = [w for w in words if _is_thing(w)]
+    candidates = [_phrase(members, keywords), " and ".join(things[:2]) if len(things) > 1 else None, *things, *words]
+    fitting = (c for c in candidates if c and not PLACES.intersection(c.split()) and _agrees(c, majority))
+    phrase = next(fitting, "Other comments")
+    label = _readable(phrase[:1].upper() + phrase[1:])
     if label.lower() in taken:
-        extra = next((w for w in words if w not in label.lower()), None)
-        label = f"{label} ({extra})" if extra else f"{label} ({len(taken) + 1})"
+        extra = next((w for w in things if w not in label.lower() and _agrees(w, majority)), None)
+        label = f"{label} ({_readable(extra)})" if extra else f"{label} ({len(taken) + 1})"
     taken.add(label.lower())
     return label
+
+
+def _is_thing(word: str) -> bool:
+    """A noun, or a word the lexicon does not know (usually a service's name or abbreviation, "CPN")."""
+    tags = word_tags().get(word)
+    return not tags or bool(tags & {"NN", "NNS", "NNP"})
+
+
+# NHS abbreviations leads write in capitals: "Cpn and happy" reads as "CPN and happy".
+ABBREVIATIONS = {"cpn", "gp", "gps", "nhs", "a&e", "camhs", "cmht", "iapt", "spa", "crht", "ocd", "ptsd", "adhd", "ect"}
+# Words of praise that TextBlob's lexicon scores as neutral.
+PRAISING = {"recommend", "recommended", "thank", "thanks", "thankful", "grateful", "praise"}
+
+
+def _readable(label: str) -> str:
+    def written(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word.lower() in ABBREVIATIONS:
+            return word.upper()
+        if word.lower().endswith("s") and word[:-1].lower() in ABBREVIATIONS:
+            return word[:-1].upper() + "s"  # "CPNs"
+        return word
+
+    return re.sub(r"[\w&]+", written, label)
+
+
+def _agrees(text: str, majority: str | None) -> bool:
+    """Whether a label's own tone fits a theme whose comments are mostly praise or mostly complaints."""
+    if majority not in ("praise", "complaint"):
+        return True
+    from textblob.en import sentiment
+
+    tone = sentiment(text)[0]
+    if majority == "complaint":
+        return tone <= 0.1 and not PRAISING.intersection(text.lower().split())
+    return tone >= -0.1
+
+
+def _majority(kinds: Sequence[str] | None, members: list[int]) -> str | None:
+    """What more than half of a theme's comments do (praise, complaint...), if anything."""
+    if not kinds or not members:
+        return None
+    top, count = Counter(kinds[i] for i in members).most_common(1)[0]
+    return top if count * 2 > len(members) else None
 
 
 def find_themes(
@@ -133,8 +180,13 @@ def find_themes(
     n_themes: int | None = None,
     embeddings: np.ndarray | None = None,
     progress: Progress | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> ThemeResult:
-    """Group texts into themes. assignments[i] is the theme index of texts[i], or -1 for no theme."""
+    """Group texts into themes. assignments[i] is the theme index of texts[i], or -1 for no theme.
+
+    `kinds` (analysis.sentiment.kind of each text), when given, keeps each label's tone in line with what
+    most of its theme's comments do.
+    """
     report = progress or (lambda stage, fraction: None)
     texts = [t or "" for t in texts]
     usable = [i for i, t in enumerate(texts) if has_words(t)]
@@ -190,7 +242,7 @@ def find_themes(
         return _single_theme(clean, usable, embeddings)
 
     report("Naming the themes", 0.85)
-    return _result(model, texts, clean, usable, np.asarray(topics), embeddings)
+    return _result(model, texts, clean, usable, np.asarray(topics), embeddings, kinds)
 
 
 def _single_theme(texts: list[str], usable: list[int], embeddings: np.ndarray) -> ThemeResult:
@@ -210,7 +262,13 @@ def _single_theme(texts: list[str], usable: list[int], embeddings: np.ndarray) -
 
 
 def _result(
-    model: object, texts: list[str], clean: list[str], usable: list[int], topics: np.ndarray, embeddings: np.ndarray
+    model: object,
+    texts: list[str],
+    clean: list[str],
+    usable: list[int],
+    topics: np.ndarray,
+    embeddings: np.ndarray,
+    kinds: Sequence[str] | None,
 ) -> ThemeResult:
     ids = sorted(set(int(t) for t in topics if t >= 0), key=lambda t: (-(topics == t).sum(), t))
     index = {topic: n for n, topic in enumerate(ids)}
@@ -223,10 +281,10 @@ def _result(
         centre = embeddings[members].mean(axis=0)
         centre /= np.linalg.norm(centre) or 1.0
         centroids.append(centre)
-        keywords = [w for w, _ in model.get_topic(topic) or []][:8]  # type: ignore[attr-defined]
+        keywords = [w for w, _ in model.get_topic(topic) or [] if w][:8]  # type: ignore[attr-defined]
         themes.append(
             Theme(
-                label=_label([clean[i] for i in members], keywords, taken),
+                label=_label([clean[i] for i in members], keywords, taken, _majority(kinds, members)),
                 keywords=keywords,
                 size=len(members),
                 quotes=_representative(members, texts, embeddings, centre),

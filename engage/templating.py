@@ -89,4 +89,12 @@ def filters() -> dict[str, Any]:
         "small_count": small_count,
         "public_figures": public_figures,
         "date": long_date,
+        "tone": tone,
     }
+
+
+def tone(score: float) -> str:
+    """A theme's mean sentiment in words, by the thresholds the sentiment labels use."""
+    from analysis.sentiment import NEGATIVE, POSITIVE
+
+    return "mostly good" if score >= POSITIVE else "mostly problems" if score <= NEGATIVE else "mixed"

@@ -212,3 +212,50 @@ def test_many_texts_at_once_get_what_each_gets_alone() -> None:
     assert assess_all(texts) == [assess(text) for text in texts]
     assert screen_all(texts) == [screen(text) for text in texts]
     assert assess_all(texts)[41].label == "distress"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You should offer evening appointments", "suggestion"),
+        ("It would help to have one number to call", "suggestion"),
+        ("Please could you send letters by email", "suggestion"),
+        ("More staff needed on the ward", "suggestion"),
+        ("Nothing could be improved, it was perfect", "praise"),
+        ("Can't think of anything to improve", "praise"),
+        ("The staff were wonderful", "praise"),
+        ("I waited four months and nobody called me back", "complaint"),
+        ("The staff were lovely but the wait was long", "mixed"),
+        ("I tried to kill myself last month and the crisis team never came", "complaint"),
+    ],
+)
+def test_each_comment_is_praise_complaint_or_suggestion(text: str, expected: str) -> None:
+    from analysis.sentiment import assess, kind
+
+    assert kind(text, assess(text)) == expected
+
+
+def test_a_theme_label_never_contradicts_what_most_of_its_comments_do() -> None:
+    from textblob.en import sentiment
+
+    from analysis.themes import PRAISING
+
+    def praises(label: str) -> bool:
+        return sentiment(label)[0] > 0.1 or bool(PRAISING & set(label.lower().split()))
+
+    texts = feedback(300)
+    assert any(praises(t.label) for t in find_themes(texts).themes), "real comments give a label of praise"
+    complaints = find_themes(texts, kinds=["complaint"] * len(texts)).themes
+    assert complaints and not any(praises(t.label) for t in complaints)
+
+
+def test_labels_name_things_not_places_or_stray_words() -> None:
+    from analysis.redact import PLACES
+
+    themes = find_themes(feedback(300)).themes + find_themes(feedback(80)).themes
+    for theme in themes:
+        assert "" not in theme.keywords
+        words = theme.label.lower().replace("(", " ").replace(")", " ").split()
+        assert not PLACES & set(words), theme.label
+        assert words[-1] != "and", theme.label
+    assert "CPNs" in {theme.label for theme in themes}, "abbreviations are written as leads write them"

@@ -83,7 +83,7 @@ def test_a_run_goes_from_queued_to_done_in_a_child_process(app: Flask, client: F
         assert db.session.execute(select(func.count()).select_from(ThemeAssignment)).scalar_one() == 81
         theme_id = themes[0].id
     html = client.get(f"/insights/runs/{run_id}").get_data(as_text=True)
-    assert "Themes, largest first" in html and "Answers per theme" in html
+    assert "Themes, largest first" in html and "Comments per theme" in html
     detail = client.get(f"/insights/themes/{theme_id}").get_data(as_text=True)
     assert "Representative quotes" in detail and "07700 900123" not in detail
     csv_text = client.get(f"/insights/runs/{run_id}/export.csv").get_data().decode("utf-8-sig")
@@ -191,7 +191,17 @@ def test_lead_renames_merges_and_marks_noise(app: Flask, client: FlaskClient, se
         assert db.session.get(Theme, second_id) is None
         moved = select(func.count()).where(ThemeAssignment.theme_id == first_id)
         assert db.session.execute(moved).scalar_one() == total
-    assert "Marked as noise" in client.get(f"/insights/runs/{run_id}").get_data(as_text=True)
+    page = client.get(f"/insights/runs/{run_id}").get_data(as_text=True)
+    assert "Set aside" in page
+    with app.app_context():
+        found = len(db.session.get(AnalysisRun, run_id).themes) + 1  # the merged theme is gone, not forgotten
+        gone = db.session.execute(select(insight_models.ThemeOutcome)).scalar_one()
+        assert (gone.outcome, gone.detail) == ("merged", "Waiting for help")
+    kept = found - 2
+    assert f"Engage found {found} themes. You kept {kept} ({round(kept * 100 / found)}%)" in page
+    assert "merged 1, split 0 and set aside 1" in page
+    runs = client.get(f"/insights/{setup['programme'].slug}").get_data(as_text=True)
+    assert f"{kept} of {found} ({round(kept * 100 / found)}%)" in runs
 
 
 def test_other_leads_and_members_cannot_see_runs(
@@ -265,6 +275,9 @@ def test_split_a_theme_and_compare_two_runs(app: Flask, client: FlaskClient, set
         run = db.session.get(AnalysisRun, first)
         assert run.status == RunStatus.DONE and db.session.get(Theme, theme_id) is None
         assert len(run.themes) == before + 1 and sum(t.size for t in run.themes[-2:]) == size
+        parts = {t.label for t in run.themes[-2:]}
+        split = db.session.execute(select(insight_models.ThemeOutcome)).scalar_one()
+        assert split.outcome == "split" and set(split.detail.split(", ")) == parts
     assert "Choose a number of themes" in client.post(
         f"/insights/themes/{run.themes[0].id}/split", data={"parts": "9"}, follow_redirects=True
     ).get_data(as_text=True)

@@ -41,6 +41,7 @@ TRACKER = "/you-said-we-did"
 MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("pages.home", "GET"): ("/", EVERYONE_200),
     ("pages.accessibility", "GET"): ("/accessibility", EVERYONE_200),
+    ("pages.themes_method", "GET"): ("/how-themes-are-found", EVERYONE_200),
     ("pages.privacy", "GET"): ("/privacy", EVERYONE_200),
     ("pages.healthz", "GET"): ("/healthz", EVERYONE_200),
     ("pages.assets", "GET"): ("/assets/images/favicon.svg", EVERYONE_200),
@@ -188,6 +189,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("insights.programme_runs", "GET"): ("/insights/{slug}", LEAD_OF_PROGRAMME),
     ("insights.programme_runs", "POST"): ("/insights/{slug}", LEAD_OF_PROGRAMME),
     ("insights.run_page", "GET"): ("/insights/runs/{run}", LEAD_OF_PROGRAMME),
+    ("insights.progress", "GET"): ("/insights/runs/{run}/progress.json", LEAD_OF_PROGRAMME),
     ("insights.cancel", "POST"): ("/insights/runs/{run}/cancel", LEAD_REDIRECT),
     ("insights.rerun", "POST"): ("/insights/runs/{run}/rerun", LEAD_REDIRECT),
     ("insights.assign_new", "POST"): ("/insights/runs/{run}/assign", LEAD_REDIRECT),

@@ -15,7 +15,7 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from flask import Flask, current_app
@@ -23,10 +23,21 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from engage.extensions import db
-from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment, ThemeQuote
+from engage.insights.models import (
+    AnalysisRun,
+    RunStatus,
+    TextEmbedding,
+    Theme,
+    ThemeAssignment,
+    ThemeOutcome,
+    ThemeQuote,
+)
 from engage.insights.services import STOPPED, Source, assigned_keys, scope_sources
 from engage.timeutil import utcnow
 from engage.transaction import after_commit
+
+if TYPE_CHECKING:
+    from analysis.sentiment import Assessment
 
 QUEUE = "engage"
 FIT, ASSIGN = "fit", "assign"
@@ -226,7 +237,7 @@ def _finish(run_id: int, status: RunStatus, stage: str, error: str) -> None:
 
 
 def _fit(run: AnalysisRun) -> None:
-    from analysis.sentiment import assess_all
+    from analysis.sentiment import assess_all, kind
     from analysis.themes import find_themes
 
     run_id = run.id
@@ -242,12 +253,18 @@ def _fit(run: AnalysisRun) -> None:
     texts = [source.text for source in sources]
     _progress(run_id, "Loading comments", 0.05)
     vectors = embeddings_for(texts, run_id)
-    result = find_themes(
-        texts, seed=run.seed, n_themes=run.n_themes, embeddings=vectors, progress=lambda s, f: _progress(run_id, s, f)
-    )
-    _progress(run_id, "Scoring sentiment", 0.9)
+    _progress(run_id, "Reading what each comment says", 0.15)
     assessments = assess_all(texts)
+    kinds = [kind(text, assessment) for text, assessment in zip(texts, assessments, strict=True)]
     scores = [a.score for a in assessments]
+    result = find_themes(
+        texts,
+        seed=run.seed,
+        n_themes=run.n_themes,
+        embeddings=vectors,
+        progress=lambda s, f: _progress(run_id, s, f),
+        kinds=kinds,
+    )
     _progress(run_id, "Saving themes", 0.95)
     # One transaction: old results go and new ones arrive together, so nobody sees half a run.
     run = db.session.get(AnalysisRun, run_id)
@@ -275,7 +292,7 @@ def _fit(run: AnalysisRun) -> None:
     db.session.add_all(themes)
     db.session.flush()
     db.session.add_all(
-        _assignment(run_id, themes[k] if k >= 0 else None, source, assessments[i].score, assessments[i].label)
+        _assignment(run_id, themes[k] if k >= 0 else None, source, assessments[i], kinds[i])
         for i, (source, k) in enumerate(zip(sources, result.assignments, strict=True))
     )
     run.text_count, run.status, run.stage, run.progress = len(texts), RunStatus.DONE, "Done", 1.0
@@ -296,7 +313,12 @@ def _split(run: AnalysisRun, theme_id: int, parts: int) -> None:
     texts = [m.text for m in members]
     vectors = embeddings_for(texts, run_id)
     result = find_themes(
-        texts, seed=run.seed, n_themes=parts, embeddings=vectors, progress=lambda s, f: _progress(run_id, s, f)
+        texts,
+        seed=run.seed,
+        n_themes=parts,
+        embeddings=vectors,
+        progress=lambda s, f: _progress(run_id, s, f),
+        kinds=[m.kind for m in members],
     )
     if len(result.themes) < 2:
         _finish(run_id, RunStatus.DONE, "Done", "")
@@ -328,26 +350,33 @@ def _split(run: AnalysisRun, theme_id: int, parts: int) -> None:
     db.session.flush()
     for member, k in zip(members, result.assignments, strict=True):
         member.theme_id = new[k].id if k >= 0 else None
+    parts_named = ", ".join(part.label for part in new)
+    db.session.add(
+        ThemeOutcome(
+            run_id=run_id, machine_label=theme.machine_label, label=theme.label, outcome="split", detail=parts_named
+        )
+    )
     db.session.delete(theme)
     run = db.session.get(AnalysisRun, run_id)
     run.status, run.stage, run.progress, run.finished_at = RunStatus.DONE, "Done", 1.0, utcnow()
     db.session.commit()
 
 
-def _assignment(run_id: int, theme: Theme | None, source: Source, score: float, label: str) -> ThemeAssignment:
+def _assignment(run_id: int, theme: Theme | None, source: Source, assessment: Assessment, kind: str) -> ThemeAssignment:
     return ThemeAssignment(
         run_id=run_id,
         theme_id=theme.id if theme is not None else None,
         answer_id=source.answer_id,
         comment_id=source.comment_id,
-        sentiment=score,
-        sentiment_label=label,
+        sentiment=assessment.score,
+        sentiment_label=assessment.label,
+        kind=kind,
     )
 
 
 def _assign_new(run: AnalysisRun) -> None:
     """Give texts that arrived after the run the theme whose centre is nearest, without refitting."""
-    from analysis.sentiment import assess_all
+    from analysis.sentiment import assess_all, kind
     from analysis.themes import has_words
 
     run_id = run.id
@@ -361,7 +390,7 @@ def _assign_new(run: AnalysisRun) -> None:
         assessments = assess_all([source.text for source in sources])
         for source, k, result in zip(sources, nearest, assessments, strict=True):
             theme = themes[int(k)] if has_words(source.text) else None
-            db.session.add(_assignment(run_id, theme, source, result.score, result.label))
+            db.session.add(_assignment(run_id, theme, source, result, kind(source.text, result)))
             if theme is not None:
                 theme.mean_sentiment = (theme.mean_sentiment * theme.size + result.score) / (theme.size + 1)
                 theme.size += 1

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from engage.panels.models import Comment
 
 from analysis.embeddings import VERSION as EMBEDDING_VERSION
-from analysis.sentiment import LABELS
+from analysis.sentiment import KINDS, LABELS
 from engage.auth.models import User
 from engage.extensions import db
 from engage.modeltypes import db_enum
@@ -23,6 +23,8 @@ from engage.surveys.models import Answer, Question
 from engage.timeutil import utcnow
 
 SENTIMENT_LABELS = LABELS
+# What a comment does, as the theme pages count it, and how they name each kind.
+KIND_NAMES = dict(zip(KINDS, ("Praise", "Complaints", "Suggestions", "Mixed", "Other"), strict=True))
 
 
 class RunStatus(enum.StrEnum):
@@ -154,6 +156,19 @@ class ThemeQuote(db.Model):
         return [cls(position=n, answer_id=a, comment_id=c) for n, (a, c) in enumerate(sources)]
 
 
+class ThemeOutcome(db.Model):
+    """A theme Engage found that a lead merged into another or split, kept after the theme itself is gone, so
+    a run can show what leads did with its machine themes."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("analysis_run.id", ondelete="CASCADE"), index=True)
+    machine_label: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(200))  # as the lead had named it
+    outcome: Mapped[str] = mapped_column(String(10))  # "merged" or "split"
+    detail: Mapped[str] = mapped_column(String(600), default="")  # the theme it went into, or its parts
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ThemeAssignment(db.Model):
     __table_args__ = (CheckConstraint(ONE_SOURCE, name="one_source"),)
 
@@ -166,6 +181,8 @@ class ThemeAssignment(db.Model):
     sentiment: Mapped[float] = mapped_column(default=0.0)
     # positive, negative, mixed or neutral (analysis.sentiment.assess)
     sentiment_label: Mapped[str] = mapped_column(String(10), default="neutral")
+    # praise, complaint, suggestion, mixed or other (analysis.sentiment.kind)
+    kind: Mapped[str] = mapped_column(String(12), default="other", server_default="other")
 
     theme: Mapped[Theme | None] = relationship()
     answer: Mapped[Answer | None] = relationship()

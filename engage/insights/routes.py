@@ -14,7 +14,7 @@ from engage.extensions import db
 from engage.forms import id_from, options, paginate, refuse, show_error
 from engage.insights import bp, jobs, services
 from engage.insights.forms import MergeForm, RenameForm, RunForm
-from engage.insights.models import SENTIMENT_LABELS, AnalysisRun, RunStatus, Theme, ThemeAssignment
+from engage.insights.models import KIND_NAMES, AnalysisRun, RunStatus, Theme, ThemeAssignment
 from engage.programmes import services as programmes
 from engage.programmes.models import Programme
 from engage.surveys import results
@@ -73,7 +73,8 @@ def programme_runs(slug: str) -> str | HttpResponse:
     runs = services.runs_for(programme)
     for run in runs:
         services.check_stalled(run)
-    return render_template("insights/runs.html", programme=programme, runs=runs, form=form)
+    records = services.theme_records(runs)
+    return render_template("insights/runs.html", programme=programme, runs=runs, records=records, form=form)
 
 
 @bp.route("/runs/<int:run_id>")
@@ -92,7 +93,10 @@ def run_page(run_id: int) -> str:
         counted=counted,
         size_rows=[(t.label, t.size) for t in themes],
         others=[r for r in services.runs_for(run.programme) if r.id != run.id and r.status == RunStatus.DONE],
-        sentiment=services.sentiment_counts(run) if run.status == RunStatus.DONE else {},
+        kinds=services.kind_counts(run) if run.status == RunStatus.DONE else {},
+        record=services.theme_records([run])[run.id],
+        outcomes=services.theme_outcomes(run),
+        kind_names=KIND_NAMES,
         unassigned=services.unassigned_count(run) if run.status == RunStatus.DONE else 0,
         new_answers=services.new_answers_count(run) if run.status == RunStatus.DONE else 0,
     )
@@ -154,7 +158,7 @@ def export(run_id: int, kind: str) -> HttpResponse:
     """Themes and the theme of every answer, as CSV or Excel. Text is redacted."""
     run = _run(run_id)
     rows: list[list[object]] = [
-        ["Answer id", "Theme", "Theme is noise", "Sentiment", "Sentiment label", "Answer (redacted)"]
+        ["Answer id", "Theme", "Theme set aside", "What it does", "Sentiment", "Sentiment label", "Answer (redacted)"]
     ]
     query = db.select(ThemeAssignment).where(ThemeAssignment.run_id == run.id).order_by(ThemeAssignment.id)
     for assignment in db.session.execute(query).scalars():
@@ -164,6 +168,7 @@ def export(run_id: int, kind: str) -> HttpResponse:
                 f"answer {assignment.answer_id}" if assignment.answer_id else f"panel comment {assignment.comment_id}",
                 theme.label if theme else "(no theme)",
                 "yes" if theme and theme.is_noise else "no",
+                assignment.kind,
                 round(assignment.sentiment, 3),
                 assignment.sentiment_label,
                 redact(assignment.text),
@@ -175,7 +180,7 @@ def export(run_id: int, kind: str) -> HttpResponse:
 
 @bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
 def theme_page(theme_id: int) -> str | HttpResponse:
-    """A theme: its quotes (redacted), breakdowns and every text, with rename, merge and noise."""
+    """A theme: its quotes (redacted), breakdowns and every text, with rename, merge and set aside."""
     theme = _theme(theme_id)
     form = RenameForm(obj=theme) if request.method == "GET" else RenameForm()
     if form.validate_on_submit():
@@ -185,8 +190,8 @@ def theme_page(theme_id: int) -> str | HttpResponse:
     merge_form = MergeForm()
     merge_form.into.choices = options((t.id, t.label) for t in theme.run.themes if t.id != theme.id)
     quotes = services.representative_quotes(theme)
-    wanted = request.args.get("sentiment", "")
-    wanted = wanted if wanted in SENTIMENT_LABELS else ""
+    wanted = request.args.get("said", "")
+    wanted = wanted if wanted in KIND_NAMES else ""
     page = paginate(services.assignments_query(theme, wanted), 25)
     return render_template(
         "insights/theme.html",
@@ -196,7 +201,8 @@ def theme_page(theme_id: int) -> str | HttpResponse:
         quotes=quotes,
         page=page,
         breakdowns=services.breakdowns(theme),
-        sentiment=services.sentiment_counts(theme.run).get(theme.id, {}),
+        kinds=services.kind_counts(theme.run).get(theme.id, dict.fromkeys(KIND_NAMES, 0)),
+        kind_names=KIND_NAMES,
         wanted=wanted,
     )
 
@@ -234,7 +240,7 @@ def compare() -> str:
 
 @bp.route("/themes/<int:theme_id>/noise", methods=["POST"])
 def noise(theme_id: int) -> HttpResponse:
-    """Mark a theme as noise, or undo that."""
+    """Set a theme aside, or bring it back."""
     theme = _theme(theme_id)
     services.set_noise(current_user, theme, request.form.get("noise") == "1")
     return redirect(url_for("insights.run_page", run_id=theme.run_id))

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, case, delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from analysis.redact import redact
@@ -17,12 +17,13 @@ from engage.auth.models import User
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.insights.models import (
-    SENTIMENT_LABELS,
+    KIND_NAMES,
     AnalysisRun,
     RunStatus,
     TextEmbedding,
     Theme,
     ThemeAssignment,
+    ThemeOutcome,
     ThemeQuote,
 )
 from engage.panels.models import Comment
@@ -80,6 +81,54 @@ def text_questions(programme: Programme) -> list[Question]:
 
 def runs_for(programme: Programme) -> list[AnalysisRun]:
     query = select(AnalysisRun).where(AnalysisRun.programme_id == programme.id).order_by(AnalysisRun.id.desc())
+    return list(db.session.execute(query).scalars())
+
+
+@dataclass
+class ThemeRecord:
+    """What leads did with the themes Engage found in one run (splits count their parts as found too)."""
+
+    kept: int = 0
+    renamed: int = 0  # of those kept
+    set_aside: int = 0
+    merged: int = 0
+    split: int = 0
+
+    @property
+    def found(self) -> int:
+        return self.kept + self.set_aside + self.merged + self.split
+
+    @property
+    def kept_share(self) -> float:
+        return self.kept / self.found if self.found else 0.0
+
+
+def theme_records(runs: list[AnalysisRun]) -> dict[int, ThemeRecord]:
+    """For each run, its themes kept, renamed, set aside, merged away and split: two queries for any number."""
+    ids = [run.id for run in runs]
+    records = {run_id: ThemeRecord() for run_id in ids}
+    renamed = func.sum(case((Theme.label != Theme.machine_label, 1), else_=0))
+    for run_id, is_noise, n, n_renamed in db.session.execute(
+        select(Theme.run_id, Theme.is_noise, func.count(), renamed)
+        .where(Theme.run_id.in_(ids))
+        .group_by(Theme.run_id, Theme.is_noise)
+    ):
+        if is_noise:
+            records[run_id].set_aside = n
+        else:
+            records[run_id].kept, records[run_id].renamed = n, int(n_renamed or 0)
+    for run_id, outcome, n in db.session.execute(
+        select(ThemeOutcome.run_id, ThemeOutcome.outcome, func.count())
+        .where(ThemeOutcome.run_id.in_(ids))
+        .group_by(ThemeOutcome.run_id, ThemeOutcome.outcome)
+    ):
+        setattr(records[run_id], outcome, n)
+    return records
+
+
+def theme_outcomes(run: AnalysisRun) -> list[ThemeOutcome]:
+    """The run's themes that leads merged or split, oldest first."""
+    query = select(ThemeOutcome).where(ThemeOutcome.run_id == run.id).order_by(ThemeOutcome.id)
     return list(db.session.execute(query).scalars())
 
 
@@ -223,15 +272,15 @@ def check_stalled(run: AnalysisRun) -> None:
         db.session.flush()
 
 
-def assignments_query(theme: Theme, sentiment: str = "") -> Select[tuple[ThemeAssignment]]:
-    """A theme's answers, optionally only those with one sentiment label, with their texts loaded."""
+def assignments_query(theme: Theme, kind: str = "") -> Select[tuple[ThemeAssignment]]:
+    """A theme's answers, optionally only the praise, complaints or suggestions..., with their texts loaded."""
     query = (
         select(ThemeAssignment)
         .where(ThemeAssignment.theme_id == theme.id)
         .options(selectinload(ThemeAssignment.answer), selectinload(ThemeAssignment.comment))
         .order_by(ThemeAssignment.id)
     )
-    return query.where(ThemeAssignment.sentiment_label == sentiment) if sentiment else query
+    return query.where(ThemeAssignment.kind == kind) if kind else query
 
 
 def breakdowns(theme: Theme) -> list[tuple[str, list[tuple[str, int]]]]:
@@ -324,7 +373,7 @@ def rename(actor: User, theme: Theme, label: str, summary: str) -> None:
 
 
 def set_noise(actor: User, theme: Theme, noise: bool) -> None:
-    """Mark a theme as noise (kept, but left out of counts and charts), or undo that."""
+    """Set a theme aside (kept, but left out of counts and charts), or bring it back."""
     theme.is_noise = noise
     audit.record(actor.id, "theme_noise" if noise else "theme_not_noise", theme)
     db.session.flush()
@@ -350,6 +399,9 @@ def merge(actor: User, theme: Theme, into: Theme) -> None:
     answers, comments = into.quote_answer_ids, into.quote_comment_ids
     into.quotes = ThemeQuote.of((answers + theme.quote_answer_ids)[:5], (comments + theme.quote_comment_ids)[:5])
     audit.record(actor.id, "themes_merged", into, f"from={theme.id}")
+    gone = ThemeOutcome(run_id=theme.run_id, machine_label=theme.machine_label, label=theme.label, outcome="merged")
+    gone.detail = into.label
+    db.session.add(gone)
     db.session.execute(delete(Theme).where(Theme.id == theme.id))
     db.session.flush()
 
@@ -401,19 +453,16 @@ def _latest_sentiments(sender: object, answer_ids: Any) -> dict[int, tuple[float
     return found
 
 
-def sentiment_counts(run: AnalysisRun) -> dict[int | None, dict[str, int]]:
-    """For each theme of a run, how many of its answers are negative, mixed, neutral and positive."""
+def kind_counts(run: AnalysisRun) -> dict[int | None, dict[str, int]]:
+    """For each theme of a run, how many of its comments are praise, complaints, suggestions, mixed or other."""
     rows = db.session.execute(
-        select(ThemeAssignment.theme_id, ThemeAssignment.sentiment_label, func.count())
+        select(ThemeAssignment.theme_id, ThemeAssignment.kind, func.count())
         .where(ThemeAssignment.run_id == run.id)
-        .group_by(ThemeAssignment.theme_id, ThemeAssignment.sentiment_label)
+        .group_by(ThemeAssignment.theme_id, ThemeAssignment.kind)
     )
     counts: dict[int | None, dict[str, int]] = {}
-    for theme_id, label, n in rows:
-        theme_counts = counts.setdefault(theme_id, dict.fromkeys(SENTIMENT_LABELS, 0))
-        theme_counts[label] += n
-        if label == "distress":  # counted among the negative too: risk never lifts a theme's figures
-            theme_counts["negative"] += n
+    for theme_id, kind, n in rows:
+        counts.setdefault(theme_id, dict.fromkeys(KIND_NAMES, 0))[kind] = n
     return counts
 
 

@@ -37,6 +37,12 @@ def privacy() -> str:
     return render_template("pages/privacy.html", days=days, contact=current_app.config["PRIVACY_CONTACT"])
 
 
+@bp.route("/how-themes-are-found")
+def themes_method() -> str:
+    """How Engage finds themes and reads comments: the method, its limits and how well it agrees with people."""
+    return render_template("pages/themes_method.html")
+
+
 @bp.route("/healthz")
 def healthz() -> tuple[Response, int]:
     """Liveness and database reachability, for load balancers and monitoring."""

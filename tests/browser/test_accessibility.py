@@ -32,6 +32,7 @@ SURVEY = f"/surveys/{SURVEY_SLUG}"
 PAGES = [
     ("anonymous", "/", 200, False),
     ("anonymous", "/accessibility", 200, False),
+    ("anonymous", "/how-themes-are-found", 200, False),
     ("anonymous", "/privacy", 200, False),
     ("anonymous", "/login", 200, True),
     ("anonymous", "/login/forgotten-password", 200, True),
