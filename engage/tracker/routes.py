@@ -13,7 +13,7 @@ from engage.forms import options, show_error
 from engage.panels.services import diff_words
 from engage.programmes.models import Programme
 from engage.programmes.services import programme_or_404
-from engage.tracker import actions, bp, loop, reach, reporting, statements
+from engage.tracker import actions, bp, drafting, loop, reach, reporting, statements
 from engage.tracker.forms import ActionForm, DescriptionForm, QuoteForm, StatementForm
 from engage.tracker.models import ActionStatus, Quote, WeDid, YouSaid
 
@@ -81,21 +81,29 @@ def _fields(form: StatementForm) -> statements.Statement:
 
 @bp.route(f"{PREFIX}/<slug>/new", methods=["GET", "POST"])
 def new_statement(slug: str) -> str | HttpResponse:
-    """Write a "you said" statement from themes and panel comments."""
+    """Write a "you said" statement from themes and panel comments; from a theme, start from Engage's draft."""
     programme = _managed(slug)
     form = _statement_form(programme)
-    if request.method == "GET" and request.args.get("theme", "").isdecimal():
-        form.theme_ids.data = [int(request.args["theme"])]
+    theme = next((t for t in statements.programme_themes(programme) if str(t.id) == request.args.get("theme")), None)
+    draft = drafting.draft_from_theme(theme, list(programme.components)) if theme is not None else None
+    if request.method == "GET" and theme is not None and draft is not None:
+        form.theme_ids.data = [theme.id]
+        form.title.data, form.statement.data, form.easy_read_text.data = draft.title, draft.statement, draft.easy_read
+    offered = [key for key, _ in draft.quotes] if draft else []
+    quotes = request.form.getlist("quote") if request.method == "POST" else offered
     if form.validate_on_submit():
         try:
             you_said = statements.create_you_said(current_user, programme, _fields(form))
+            statements.start_with_quotes(current_user, you_said, quotes)
             _save_picture(you_said, form)
         except EngageError as error:
             show_error(form, error, "theme_ids")
         else:
-            flash("Statement saved as a draft. Add quotes and actions, then publish it.")
+            flash("Statement saved as a draft. Check it, add what was done, then publish it.")
             return redirect(url_for("tracker.statement", statement_id=you_said.id))
-    return render_template("tracker/statement_form.html", programme=programme, form=form, you_said=None)
+    return render_template(
+        "tracker/statement_form.html", programme=programme, form=form, you_said=None, draft=draft, quotes=quotes
+    )
 
 
 def _save_picture(you_said: YouSaid, form: StatementForm) -> None:

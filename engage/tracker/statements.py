@@ -247,6 +247,8 @@ HELD = (
 
 def add_quote(actor: User, you_said: YouSaid, key: str) -> Quote:
     text = _source_text(key, quotable_ids(you_said))
+    if text is None and _source_text(key, evidence_ids(you_said)) is not None:
+        raise TrackerError(HELD, "source")
     if text is None:
         raise TrackerError("Choose a quote from this statement's themes or comments", "source")
     quote = Quote(text=redact(text))
@@ -277,6 +279,12 @@ def approve_quote(actor: User, quote: Quote) -> None:
     quote.approved_at, quote.approved_by_id = utcnow(), actor.id
     audit.record(actor.id, "quote_approved", quote)
     db.session.flush()
+
+
+def start_with_quotes(actor: User, you_said: YouSaid, keys: list[str]) -> None:
+    """Add the quotes a lead ticked on a new statement, approved: they read each one before saving."""
+    for key in list(dict.fromkeys(keys))[:3]:
+        approve_quote(actor, add_quote(actor, you_said, key))
 
 
 def remove_quote(actor: User, quote: Quote) -> None:

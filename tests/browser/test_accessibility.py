@@ -115,6 +115,7 @@ PAGES = [
     ("anonymous", "/updates/stop/not-a-real-token", 404, False),
     ("lead", "/you-said-we-did/" + PROGRAMME_SLUG, 200, False),
     ("lead", "/you-said-we-did/" + PROGRAMME_SLUG + "/new", 200, True),
+    ("lead", "/you-said-we-did/" + PROGRAMME_SLUG + "/new?theme={theme}", 200, True),
     ("lead", "/you-said-we-did/statements/{statement}", 200, False),
     ("lead", "/you-said-we-did/statements/{statement}/edit", 200, True),
     ("lead", "/you-said-we-did/statements/{statement}/delete", 200, False),
