@@ -25,11 +25,12 @@ DATA = ROOT.parent / "shared" / "data"
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
-        rebuilt = json.loads(train(DATA, Path(folder) / "sentiment.json").read_text())
-    shipped = json.loads(MODEL.read_text())
-    gap = float(np.abs(np.array(rebuilt["weights"]) - np.array(shipped["weights"])).max())
-    same = rebuilt["note"]["rows"] == shipped["note"]["rows"] and gap <= 1e-3
-    print(json.dumps({"sentiment_rows": rebuilt["note"]["rows"], "largest_weight_gap": gap, "matches": same}))
+        rebuilt = dict(np.load(train(DATA, Path(folder) / "sentiment.npz")))
+    shipped = dict(np.load(MODEL))
+    rows = json.loads(str(rebuilt["note"]))["rows"]
+    gap = float(np.abs(rebuilt["coef"] - shipped["coef"]).max())
+    same = rows == json.loads(str(shipped["note"]))["rows"] and gap <= 1e-3
+    print(json.dumps({"sentiment_rows": rows, "largest_weight_gap": gap, "matches": same}))
     return 0 if same else 1
 
 

@@ -20,9 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scipy.stats import spearmanr  # noqa: E402
+from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 from textblob import TextBlob  # noqa: E402
 
-from analysis.sentiment import held_out, labelled_rows, polarity  # noqa: E402
+from analysis.sentiment import assess_all, held_out, labelled_rows, polarity  # noqa: E402
 
 SPLIT = "held_out(text): sha256(text.strip().lower())[0] % 5 == 0, over distinct labelled texts"
 
@@ -35,6 +36,11 @@ def main() -> None:
     engage = polarity(texts)
     speed = len(texts) / (time.perf_counter() - started)
     textblob = [TextBlob(t).sentiment.polarity for t in texts]
+    # Three classes, as pxtextmining reports them: the human score's sign, and Engage's label (mixed and
+    # neutral together; distress among the negative).
+    truth = ["positive" if h > 0 else "negative" if h < 0 else "neutral" for h in human]
+    three = {"positive": "positive", "negative": "negative", "distress": "negative"}
+    labels = [three.get(a.label, "neutral") for a in assess_all(texts)]
 
     def rho(scores: list[float], source: str | None = None) -> float:
         pick = [i for i, r in enumerate(rows) if source is None or r[2] == source]
@@ -48,6 +54,19 @@ def main() -> None:
                 "spearman": {
                     "textblob": {"all": rho(textblob), "phase1": rho(textblob, "phase1"), "v6": rho(textblob, "v6")},
                     "engage": {"all": rho(engage), "phase1": rho(engage, "phase1"), "v6": rho(engage, "v6")},
+                },
+                "three_classes": {
+                    "accuracy": round(accuracy_score(truth, labels), 4),
+                    "macro_f1": round(f1_score(truth, labels, average="macro"), 4),
+                    "f1": {
+                        c: round(float(f), 4)
+                        for c, f in zip(
+                            ("negative", "neutral", "positive"),
+                            f1_score(truth, labels, labels=["negative", "neutral", "positive"], average=None),
+                            strict=True,
+                        )
+                    },
+                    "human_classes": {c: truth.count(c) for c in ("negative", "neutral", "positive")},
                 },
                 "engage_texts_per_s": round(speed),
             }
