@@ -65,6 +65,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    from analysis.plain import check as plain_advice
     from engage.templating import choice_items, filters, link_args, template_globals
 
     app.context_processor(template_globals)
@@ -72,6 +73,7 @@ def _init_templates(app: Flask) -> None:
     # Macros imported with {% from %} see globals but not the request context.
     app.jinja_env.globals["choice_items"] = choice_items
     app.jinja_env.globals["link_args"] = link_args
+    app.jinja_env.globals["plain_advice"] = plain_advice
 
 
 def _init_extensions(app: Flask) -> None:

@@ -259,3 +259,23 @@ def test_labels_name_things_not_places_or_stray_words() -> None:
         assert not PLACES & set(words), theme.label
         assert words[-1] != "and", theme.label
     assert "CPNs" in {theme.label for theme in themes}, "abbreviations are written as leads write them"
+
+
+def test_plain_english_advice_names_what_to_change() -> None:
+    from analysis.plain import check
+
+    officialese = (
+        "Notwithstanding the aforementioned considerations, the service will be reconfigured in order to "
+        "facilitate access for people referred by their CPN, as requested by partners across the system."
+    )
+    kinds = {advice.kind for advice in check(officialese)}
+    assert kinds == {"reading age", "long sentence", "passive", "jargon"}
+    messages = " ".join(advice.message for advice in check(officialese))
+    assert "“Notwithstanding”: say “despite, or even though” instead." in messages
+    assert "“in order to”: say “to” instead." in messages and "“be reconfigured” is passive" in messages
+    assert check("We want to hear from you. Tell us what works and what does not.") == []
+    assert check("I am interested in this.") == [], "an adjective is not the passive voice"
+    easy = "You told us that the wait to see someone from the team after you call is much too long for you"
+    assert "long sentence" in [a.kind for a in check(easy, easy_read=True)], "easy read sentences stay short"
+    assert check(easy) == []
+    assert check("") == [] and check("🙂🙂") == []

@@ -42,6 +42,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("pages.home", "GET"): ("/", EVERYONE_200),
     ("pages.accessibility", "GET"): ("/accessibility", EVERYONE_200),
     ("pages.themes_method", "GET"): ("/how-themes-are-found", EVERYONE_200),
+    ("pages.plain_english", "POST"): ("/plain-english", SIGNED_IN_200),
     ("pages.privacy", "GET"): ("/privacy", EVERYONE_200),
     ("pages.healthz", "GET"): ("/healthz", EVERYONE_200),
     ("pages.assets", "GET"): ("/assets/images/favicon.svg", EVERYONE_200),

@@ -571,3 +571,18 @@ def test_a_theme_drafts_its_you_said_and_publishes_in_few_clicks(
     client.post(publish)
     with app.app_context():
         assert db.session.get(YouSaid, statement_id).published_at is not None
+
+
+def test_authors_get_plain_english_advice_as_they_write_and_can_still_save(
+    client: FlaskClient, auth: Auth, lead: User, world: dict[str, Any]
+) -> None:
+    auth.login(lead)
+    slug = world["programme"].slug
+    words = "Notwithstanding capacity constraints, callbacks will be prioritised in order to facilitate access."
+    advice = client.post("/plain-english", json={"text": words}).get_json()["advice"]
+    assert any("Notwithstanding" in a for a in advice) and any("passive" in a for a in advice)
+    assert client.post("/plain-english", json={"text": "Tell us what works."}).get_json() == {"advice": []}
+    assert client.post("/plain-english", data="not json").get_json() == {"advice": []}
+    statement_id = statement_for(client, world, statement=words)  # advice, never a block
+    page = client.get(f"/you-said-we-did/statements/{statement_id}/edit").get_data(as_text=True)
+    assert "Plain English advice on “What people told us”" in page and "say “to” instead" in page

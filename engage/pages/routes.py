@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, jsonify, render_template, send_from_directory
+from flask import current_app, jsonify, render_template, request, send_from_directory
+from flask_login import login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
+from analysis.plain import check as plain_advice
 from engage.extensions import db
 from engage.pages import bp
 from engage.programmes import services as programmes
 from engage.signals import retention_days
 
+# The most characters advised on at once (the longest text an author writes, an introduction, is 4,000).
+MAX_ADVISED = 10_000
 # What each kind is kept for when no retention schedule answers (its defaults).
 DEFAULT_DAYS = {"responses": 730, "contacts": 183, "bsl_videos": 90, "declined_applications": 183}
 
@@ -41,6 +45,15 @@ def privacy() -> str:
 def themes_method() -> str:
     """How Engage finds themes and reads comments: the method, its limits and how well it agrees with people."""
     return render_template("pages/themes_method.html")
+
+
+@bp.route("/plain-english", methods=["POST"])
+@login_required
+def plain_english() -> dict[str, list[str]]:
+    """Plain English advice on the words an author is typing (static/plain.js asks as they write)."""
+    data = request.get_json(silent=True) or {}
+    text = data.get("text") if isinstance(data.get("text"), str) else ""
+    return {"advice": [item.message for item in plain_advice(text[:MAX_ADVISED], data.get("easy_read") is True)]}
 
 
 @bp.route("/healthz")

@@ -171,3 +171,18 @@ def test_the_analysis_page_follows_its_run_to_the_themes(
     page.get_by_text("Themes, largest first").wait_for(timeout=90_000)
     assert page.locator("[data-progress-url]").count() == 0
     page.close()
+
+
+def test_plain_english_advice_appears_as_the_author_types(
+    context_for: Callable[[str], BrowserContext],
+) -> None:
+    page = context_for("lead").new_page()
+    page.goto(f"/you-said-we-did/{PROGRAMME_SLUG}/new")
+    advice = page.locator("#statement-plain")
+    assert advice.inner_text().strip() == "", "nothing to advise on an empty field"
+    page.get_by_label("What people told us").fill("Callbacks will be prioritised in order to facilitate access.")
+    advice.get_by_text("say “to” instead").wait_for()
+    assert "passive" in advice.inner_text()
+    page.get_by_label("What people told us").fill("We will call you back within two days.")
+    advice.get_by_text("Plain English advice").wait_for(state="detached")
+    page.close()
