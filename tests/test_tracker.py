@@ -546,6 +546,7 @@ def test_a_theme_drafts_its_you_said_and_publishes_in_few_clicks(
     assert 'value="Waiting for a call back"' in page, "the title comes from the theme's name"
     assert "Most of what people told us about this was about problems." in page
     assert "You told us about this: Waiting for a call back." in page and "must get better" in page
+    assert 'id="easy_read_text-plain"' in page and "Plain English advice on “Easy read" not in page, "it reads plainly"
     assert f'value="a{world["answers"][0]}" checked' in page, "a clear quote is offered, ticked"
     assert f'value="a{world["answers"][1]}"' not in page, "a quote that is mostly personal details is not"
     assert f'value="a{world["answers"][2]}"' not in page, "a flagged quote is never offered"
