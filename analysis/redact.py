@@ -188,7 +188,8 @@ def word_tags() -> dict[str, frozenset[str]]:
     """Lower-case words of the Brill tagger's lexicon shipped with TextBlob, with their parts of speech
     (read without importing TextBlob)."""
     spec = importlib.util.find_spec("textblob")
-    assert spec is not None and spec.submodule_search_locations, "TextBlob is a dependency of analysis"
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("TextBlob is a dependency of analysis: install requirements.txt")
     lexicon = Path(next(iter(spec.submodule_search_locations))) / "en" / "en-lexicon.txt"
     tags = {}
     for line in lexicon.read_text(encoding="utf-8").splitlines():

@@ -4,6 +4,8 @@ the app's own modules, and the models the analysis reads (embeddings, sentiment,
 the name lists of redaction). Importing this module does the loading; nothing else should import it.
 """
 
+import secrets
+
 import bertopic  # noqa: F401
 import sklearn.cluster
 import sklearn.decomposition
@@ -13,7 +15,7 @@ from analysis import redact, sentiment
 from engage import create_app
 
 # An app that is never served: building it imports every blueprint's modules.
-create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "loading the modules only"})
+create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": secrets.token_hex(32)})
 sentiment.assess_all(["The staff were kind, but I waited a long time."])  # embeddings, both models
 redact.scrub("My nurse Sarah Jones")  # the name lists and the lexicon
 # No themes are found here: clustering starts OpenMP's threads, which a forked job could not use again.

@@ -186,3 +186,22 @@ def test_plain_english_advice_appears_as_the_author_types(
     page.get_by_label("What people told us").fill("We will call you back within two days.")
     advice.get_by_text("Plain English advice").wait_for(state="detached")
     page.close()
+
+
+def test_charts_name_their_bars_and_values_at_320_px_and_in_high_contrast(
+    context_for: Callable[[str], BrowserContext],
+) -> None:
+    page = context_for("anonymous").new_page()
+    page.set_viewport_size({"width": 320, "height": 900})
+    for forced in ("none", "active"):
+        page.emulate_media(forced_colors=forced)
+        page.goto(f"/programmes/{PROGRAMME_SLUG}/you-said-we-did")
+        rows = page.locator(".engage-bars__row")
+        assert rows.count() >= 2, "the board's charts draw their bars"
+        for row in rows.all():
+            label, bar, value = (row.locator(f".engage-bars__{part}") for part in ("label", "bar", "value"))
+            assert label.inner_text().strip() and value.inner_text().strip()
+            box = bar.bounding_box()
+            assert box is not None and 100 <= box["width"] <= 320 and box["height"] >= 16
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, "nothing spills sideways"
+    page.close()
