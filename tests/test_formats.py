@@ -552,3 +552,20 @@ def test_uploads_stop_at_the_total_budget(app: Flask, client: FlaskClient, surve
     refused = send_video(stranger, survey, question, WEBM)
     assert "Engage cannot take more files just now" in refused.get_data(as_text=True)
     assert len(upload_dir(app)) == 1
+
+
+def test_the_start_page_offers_the_format_before_any_video_and_says_the_introduction_once(
+    app: Flask, client: FlaskClient, survey: Survey, lead: User
+) -> None:
+    with app.app_context():
+        live = db.session.get(Survey, survey.id)
+        live.introduction = "Tell us how our community mental health services could be better."
+        changes = formats.MediaChanges(
+            video=io.BytesIO(WEBM), transcript=live.introduction, translated_by="A. Translator", checked_by="B. Checker"
+        )
+        formats.update_media(db.session.get(User, lead.id), live, changes)
+        db.session.commit()
+    page = client.get(f"/surveys/{survey.slug}").get_data(as_text=True)
+    assert page.count("could be better.") == 1, "the introduction is on the page once"
+    assert page.index('name="format"') < page.index("<video"), "keyboard users reach the format choice first"
+    assert "Watch the introduction in British Sign Language (BSL)" in page

@@ -142,6 +142,8 @@ def test_conditions_show_and_hide_questions(app: Flask, client: FlaskClient, sur
         follow_up = db.session.get(Question, q3.id)
         follow_up.show_if_question_id, follow_up.show_if_values = q2.id, ["Poor"]
         db.session.commit()
+    start_page = client.get(f"/surveys/{survey.slug}").get_data(as_text=True)
+    assert "There are 2 questions, and 1 more depending on your answers." in start_page, "as the progress counts"
     begin(client, survey)
     answer(client, survey, q1.id, "Fine")
     assert "Question 2 of 2" in client.get(f"/surveys/{survey.slug}/questions/{q2.id}").get_data(as_text=True)
@@ -176,8 +178,15 @@ def test_resume_code_restores_answers_on_another_device(app: Flask, client: Flas
     assert len(code) == 14 and code.count("-") == 2
     laptop = app.test_client()
     restored = laptop.post(f"/surveys/{survey.slug}/resume", data={"code": code.lower().replace("-", " ")})
-    assert restored.headers["Location"].endswith("/check")
+    # They carry on where they stopped, not on a page of answers they have not given yet.
+    assert restored.headers["Location"].endswith(f"/questions/{survey.questions[1].id}")
     assert "Answer typed on my phone" in laptop.get(f"/surveys/{survey.slug}/check").get_data(as_text=True)
+    for question in survey.questions[1:]:  # passed over without an answer: reached all the same
+        laptop.post(
+            f"/surveys/{survey.slug}/questions/{question.id}", data={"answer": ""} if question.kind.is_text else {}
+        )
+    again = laptop.post(f"/surveys/{survey.slug}/resume", data={"code": code})
+    assert again.headers["Location"].endswith("/check"), "every question reached: check the answers"
     link = laptop.get(f"/surveys/{survey.slug}/resume/{code.replace('-', '')}")
     assert link.status_code == 302
 

@@ -578,7 +578,6 @@ def test_authors_get_plain_english_advice_as_they_write_and_can_still_save(
     client: FlaskClient, auth: Auth, lead: User, world: dict[str, Any]
 ) -> None:
     auth.login(lead)
-    slug = world["programme"].slug
     words = "Notwithstanding capacity constraints, callbacks will be prioritised in order to facilitate access."
     advice = client.post("/plain-english", json={"text": words}).get_json()["advice"]
     assert any("Notwithstanding" in a for a in advice) and any("passive" in a for a in advice)

@@ -147,6 +147,13 @@ def previous_question(survey: Survey, response: Response, before: Question) -> Q
     return earlier[-1] if earlier else None
 
 
+def first_not_reached(survey: Survey, response: Response) -> Question | None:
+    """Where someone coming back carries on: the first question they see that has no answer saved at all
+    (a question they passed without answering has an empty one)."""
+    answers = answers_by_question(response)
+    return next((q for q in visible_questions(survey, response) if q.id not in answers), None)
+
+
 def first_unanswered_required(survey: Survey, response: Response) -> Question | None:
     answers = answers_by_question(response)
     for question in visible_questions(survey, response):
