@@ -569,3 +569,20 @@ def test_the_start_page_offers_the_format_before_any_video_and_says_the_introduc
     assert page.count("could be better.") == 1, "the introduction is on the page once"
     assert page.index('name="format"') < page.index("<video"), "keyboard users reach the format choice first"
     assert "Watch the introduction in British Sign Language (BSL)" in page
+
+
+def test_easy_read_lasts_to_the_last_page(client: FlaskClient, survey: Survey) -> None:
+    begin(client, survey, "easy_read")
+    slug = survey.slug
+    contact = client.get(f"/surveys/{slug}/contact").get_data(as_text=True)
+    assert "<h1>Can we contact you?</h1>" in contact and "Tell me what you changed" in contact
+    assert "engage-easy-read" in contact
+    check = client.get(f"/surveys/{slug}/check").get_data(as_text=True)
+    assert "<h1>Check your answers</h1>" in check and "You can change any of them." in check
+    assert "No answer" in check and "a person who keeps people safe may read them" in check
+    saved = client.post(f"/surveys/{slug}/save").get_data(as_text=True)
+    assert "Use it to come back to your answers." in saved and "engage-easy-read" in saved
+    client.post(f"/surveys/{slug}/submit")
+    done = client.get(f"/surveys/{slug}/confirmation").get_data(as_text=True)
+    assert "Thank you. We have your answers" in done and "We will read all the answers." in done
+    assert "116 123" in done, "help now, in every format"

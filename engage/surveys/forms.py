@@ -156,6 +156,21 @@ class ContactForm(FlaskForm):
         validators=[too_long(40, "Phone number")],
     )
 
+    # The same questions in easy read: short words, one idea each.
+    EASY_READ = {
+        "wants_updates": "Tell me what you changed because of what people said",
+        "may_contact": "You can contact me about my answers",
+        "wants_interpreter": "I want a BSL interpreter to contact me",
+        "name": "Your name. You do not have to tell us",
+        "email": "Your email address",
+        "phone": "Your phone number",
+    }
+
+    def use_easy_read(self) -> None:
+        for name, text in self.EASY_READ.items():
+            self[name].label.text = text
+        self.wants_interpreter.description = "We keep your contact details so the interpreter can reach you."
+
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         # Checked here because the email field's Optional() stops its own validators when it is blank.

@@ -239,6 +239,8 @@ def contact(slug: str) -> str | HttpResponse:
     response = _in_progress(survey)
     existing = answering.contact_for(response)
     form = ContactForm(obj=existing) if request.method == "GET" and existing else ContactForm()
+    if response.current_format == Format.EASY_READ:
+        form.use_easy_read()
     if form.validate_on_submit():
         answering.save_contact(
             response,
