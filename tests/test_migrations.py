@@ -179,3 +179,27 @@ def test_lists_of_ids_move_to_tables_and_back(bare_app: Flask) -> None:
         if POSTGRES_URL:
             db.create_all()  # the next test's fixture expects the tables
         db.session.commit()
+
+
+def test_analysed_comments_get_their_kind_from_their_sentiment(bare_app: Flask) -> None:
+    with bare_app.app_context():
+        upgrade(revision="35493ba91af8")
+        old = MetaData()
+        old.reflect(db.engine)
+        t = old.tables
+        with db.engine.begin() as connection:
+            programme = _row(connection, t["programme"], slug="p")
+            survey = _row(connection, t["survey"], programme_id=programme, slug="s")
+            response = _row(connection, t["response"], survey_id=survey)
+            run = _row(connection, t["analysis_run"], programme_id=programme)
+            labels = ["positive", "negative", "distress", "mixed", "neutral"]
+            for position, label in enumerate(labels):
+                question = _row(connection, t["question"], survey_id=survey, position=position)
+                answer = _row(connection, t["answer"], response_id=response, question_id=question)
+                _row(connection, t["theme_assignment"], run_id=run, answer_id=answer, sentiment_label=label)
+        upgrade(revision="9b2e4c71d5a0")
+        with db.engine.connect() as connection:
+            kinds = connection.execute(text("SELECT sentiment_label, kind FROM theme_assignment ORDER BY id")).all()
+        assert kinds == list(zip(labels, ["praise", "complaint", "complaint", "mixed", "other"], strict=True))
+        downgrade(revision="35493ba91af8")
+        db.session.remove()
