@@ -22,8 +22,9 @@ from engage.surveys import results
 
 @bp.before_request
 def warm_jobs() -> None:
-    """A lead on these pages may start an analysis soon: have the job runner import its libraries now."""
-    if not current_app.config.get("REDIS_URL"):
+    """A lead on these pages may start an analysis soon: have the job runner import its libraries now (for
+    signed-in people only: a passer-by should not make the server load them)."""
+    if current_user.is_authenticated and not current_app.config.get("REDIS_URL"):
         jobs.warm()
 
 

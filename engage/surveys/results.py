@@ -189,6 +189,7 @@ def export_rows(survey: Survey, ids: Select[tuple[int]]) -> list[list[object]]:
     held, _ = held_back(select(Answer.id).where(Answer.response_id.in_(ids)), [])
     held_responses = {response_id for (response_id, _), answer_id in answer_ids.items() if answer_id in held}
     rows = [header]
+    columns = [(question.id, question.kind.is_text) for question in survey.questions]  # read once, not per row
     for response_id, reference, submitted_at, channel, response_formats in db.session.execute(
         select(Response.id, Response.reference, Response.submitted_at, Response.channel, Response.formats)
         .where(Response.id.in_(ids))
@@ -202,11 +203,12 @@ def export_rows(survey: Survey, ids: Select[tuple[int]]) -> list[list[object]]:
             # Words held back by safeguarding are marked, so nobody quotes them from a spreadsheet.
             HELD if response_id in held_responses else "",
         ]
-        for question in survey.questions:
-            key = (response_id, question.id)
+        for question_id, is_text in columns:
+            key = (response_id, question_id)
             row.append(answers.get(key, ""))
-            if question.kind.is_text:
-                row.append(labels.get(answer_ids[key], "") if key in answer_ids else "")
+            if is_text:
+                answer_id = answer_ids.get(key)
+                row.append(labels.get(answer_id, "") if answer_id is not None else "")
         rows.append(row)
     return rows
 
