@@ -76,9 +76,35 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     return app
 
 
+class _ClosedWhenDropped:
+    """A response body that is closed when the server lets go of it, whatever happened.
+
+    werkzeug's development server drains the socket before it closes a response, and a client that reset the
+    connection (Chromium cancelling a video's range request) makes that read fail, so the close is skipped and
+    the video's open file is left to the garbage collector, which warns. Gunicorn, which serves Engage in
+    production, closes responses itself.
+    """
+
+    def __init__(self, body: Any) -> None:
+        self.body = body
+
+    def __iter__(self) -> Any:
+        return iter(self.body)
+
+    def close(self) -> None:
+        if hasattr(self.body, "close"):
+            self.body.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
 @pytest.fixture(scope="session")
 def base_url(live_app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    def closing(environ: dict[str, Any], start_response: Any) -> _ClosedWhenDropped:
+        return _ClosedWhenDropped(live_app(environ, start_response))
+
+    server = make_server("127.0.0.1", 0, closing, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
