@@ -100,6 +100,14 @@ def test_sqlite_default_database_is_created_by_upgrade(tmp_path: Path) -> None:
         db.engine.dispose()
 
 
+def _tables_at(revision: str) -> Any:
+    """Upgrade to a revision and read its tables as they were then."""
+    upgrade(revision=revision)
+    old = MetaData()
+    old.reflect(db.engine)
+    return old.tables
+
+
 def _row(connection: Any, table: Table, **values: Any) -> int:
     """Insert a row into a table of an older schema, filling every other required column; returns its id."""
     for column in table.columns:
@@ -127,10 +135,7 @@ def _row(connection: Any, table: Table, **values: Any) -> int:
 
 def test_lists_of_ids_move_to_tables_and_back(bare_app: Flask) -> None:
     with bare_app.app_context():
-        upgrade(revision="a3c1e7d2b904")
-        old = MetaData()
-        old.reflect(db.engine)
-        t = old.tables
+        t = _tables_at("a3c1e7d2b904")
         with db.engine.begin() as connection:
             user = _row(connection, t["user"], email="member@example.org")
             programme = _row(connection, t["programme"], slug="p")
@@ -188,10 +193,7 @@ def _leave_as_found() -> None:
 
 def test_analysed_comments_get_their_kind_from_their_sentiment(bare_app: Flask) -> None:
     with bare_app.app_context():
-        upgrade(revision="35493ba91af8")
-        old = MetaData()
-        old.reflect(db.engine)
-        t = old.tables
+        t = _tables_at("35493ba91af8")
         with db.engine.begin() as connection:
             programme = _row(connection, t["programme"], slug="p")
             survey = _row(connection, t["survey"], programme_id=programme, slug="s")

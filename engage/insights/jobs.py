@@ -350,12 +350,7 @@ def _split(run: AnalysisRun, theme_id: int, parts: int) -> None:
     db.session.flush()
     for member, k in zip(members, result.assignments, strict=True):
         member.theme_id = new[k].id if k >= 0 else None
-    parts_named = ", ".join(part.label for part in new)
-    db.session.add(
-        ThemeOutcome(
-            run_id=run_id, machine_label=theme.machine_label, label=theme.label, outcome="split", detail=parts_named
-        )
-    )
+    db.session.add(ThemeOutcome.of(theme, "split", ", ".join(part.label for part in new)))
     db.session.delete(theme)
     run = db.session.get(AnalysisRun, run_id)
     run.status, run.stage, run.progress, run.finished_at = RunStatus.DONE, "Done", 1.0, utcnow()

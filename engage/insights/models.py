@@ -168,6 +168,13 @@ class ThemeOutcome(db.Model):
     detail: Mapped[str] = mapped_column(String(600), default="")  # the theme it went into, or its parts
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    @classmethod
+    def of(cls, theme: Theme, outcome: str, detail: str) -> ThemeOutcome:
+        """The record of a theme about to be removed by a merge or a split."""
+        return cls(
+            run_id=theme.run_id, machine_label=theme.machine_label, label=theme.label, outcome=outcome, detail=detail
+        )
+
 
 class ThemeAssignment(db.Model):
     __table_args__ = (CheckConstraint(ONE_SOURCE, name="one_source"),)

@@ -399,9 +399,7 @@ def merge(actor: User, theme: Theme, into: Theme) -> None:
     answers, comments = into.quote_answer_ids, into.quote_comment_ids
     into.quotes = ThemeQuote.of((answers + theme.quote_answer_ids)[:5], (comments + theme.quote_comment_ids)[:5])
     audit.record(actor.id, "themes_merged", into, f"from={theme.id}")
-    gone = ThemeOutcome(run_id=theme.run_id, machine_label=theme.machine_label, label=theme.label, outcome="merged")
-    gone.detail = into.label
-    db.session.add(gone)
+    db.session.add(ThemeOutcome.of(theme, "merged", into.label))
     db.session.execute(delete(Theme).where(Theme.id == theme.id))
     db.session.flush()
 

@@ -76,7 +76,6 @@ def start(slug: str) -> str:
     """The survey's start page: what it is about, privacy, and a start button."""
     survey = _survey(slug)
     response = _draft(survey)
-    following = answering.first_not_reached(survey, response) if response is not None else None
     everyone = sum(1 for question in survey.questions if question.show_if_question_id is None)
     return render_template(
         "surveys/start.html",
@@ -88,9 +87,7 @@ def start(slug: str) -> str:
         # The questions everyone sees, as the progress caption counts them, and those that depend on answers.
         question_count=everyone,
         depends=len(survey.questions) - everyone,
-        carry_on=url_for("surveys.question", slug=slug, question_id=following.id)
-        if following is not None
-        else url_for("surveys.check", slug=slug),
+        carry_on=_carry_on(survey, response) if response is not None else None,
     )
 
 
@@ -393,12 +390,16 @@ def resume_link(slug: str, code: str) -> str | HttpResponse:
 
 
 def _continue(survey: Survey, response: Response, token: str) -> HttpResponse:
-    """Carry on where they stopped: the first question not reached yet, or checking their answers."""
     _remember(survey, token)
+    return redirect(_carry_on(survey, response))
+
+
+def _carry_on(survey: Survey, response: Response) -> str:
+    """Where someone coming back carries on: the first question not reached yet, else checking their answers."""
     following = answering.first_not_reached(survey, response)
     if following is not None:
-        return redirect(url_for("surveys.question", slug=survey.slug, question_id=following.id))
-    return redirect(url_for("surveys.check", slug=survey.slug))
+        return url_for("surveys.question", slug=survey.slug, question_id=following.id)
+    return url_for("surveys.check", slug=survey.slug)
 
 
 @bp.route("/<slug>/print")

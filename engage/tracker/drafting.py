@@ -21,6 +21,7 @@ from engage.panels.models import Comment
 from engage.programmes.models import CoreOfferComponent
 from engage.signals import held_back
 from engage.surveys.models import Answer
+from engage.tracker.statements import STARTING_QUOTES
 
 # What most of a theme's comments do, as a statement and an easy read line say it.
 SAYING = {
@@ -35,7 +36,6 @@ SAYING = {
     ),
 }
 ALSO = {"praise": "some praised it", "complaint": "some raised problems", "suggestion": "some suggested changes"}
-QUOTES = 3
 # A quote is clear when it is a sentence or two long and redaction left most of its words.
 QUOTE_CHARS = (40, 320)
 # How close a theme's comments must be to a part's description to suggest it (cosine of the static
@@ -98,7 +98,7 @@ def _clear_quotes(theme: Theme) -> list[tuple[str, str]]:
         shortest, longest = QUOTE_CHARS
         if shortest <= len(text) <= longest and len(re.findall(r"\[[a-z ]+\]", text)) <= 1:
             clear.append((key, text))
-    return clear[:QUOTES]
+    return clear[:STARTING_QUOTES]
 
 
 def _touched(theme: Theme, components: list[CoreOfferComponent]) -> list[tuple[CoreOfferComponent, str]]:

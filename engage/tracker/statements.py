@@ -281,9 +281,13 @@ def approve_quote(actor: User, quote: Quote) -> None:
     db.session.flush()
 
 
+# The most quotes a new statement starts with (offered from its theme, ticked by the lead).
+STARTING_QUOTES = 3
+
+
 def start_with_quotes(actor: User, you_said: YouSaid, keys: list[str]) -> None:
     """Add the quotes a lead ticked on a new statement, approved: they read each one before saving."""
-    for key in list(dict.fromkeys(keys))[:3]:
+    for key in list(dict.fromkeys(keys))[:STARTING_QUOTES]:
         approve_quote(actor, add_quote(actor, you_said, key))
 
 
