@@ -92,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
     from engage.notify import models as notify_models  # noqa: F401
     from engage.panels import models as panel_models  # noqa: F401
     from engage.programmes import models as programme_models  # noqa: F401
+    from engage.representation import models as representation_models  # noqa: F401
     from engage.rights import models as rights_models  # noqa: F401
     from engage.safeguarding import models as safeguarding_models  # noqa: F401
     from engage.surveys import models as survey_models  # noqa: F401
@@ -101,8 +102,9 @@ def _init_extensions(app: Flask) -> None:
 # Modules whose import attaches views to their package's blueprint.
 VIEW_MODULES = (
     "admin.routes", "auth.routes", "insights.routes", "media.routes", "pages.routes", "panels.routes",
-    "panels.people_routes", "programmes.routes", "rights.routes", "safeguarding.routes", "surveys.manage",
-    "surveys.formats_routes", "surveys.results_routes", "surveys.routes", "tracker.routes", "tracker.board",
+    "panels.people_routes", "programmes.routes", "representation.routes", "rights.routes", "safeguarding.routes",
+    "surveys.manage", "surveys.formats_routes", "surveys.results_routes", "surveys.routes", "tracker.routes",
+    "tracker.board",
 )  # fmt: skip
 BLUEPRINTS = (
     "pages",
@@ -116,6 +118,8 @@ BLUEPRINTS = (
     "media",
     "tracker",
     "rights",
+    "representation",
+    "surveys.posters",  # the short links on posters, at /s/
 )
 
 

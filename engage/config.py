@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # BSL videos (questions and answers) may be larger; they are stored in UPLOAD_DIR (default instance/uploads).
     "VIDEO_MAX_BYTES": 100 * 1024 * 1024,
+    # A postcode deprivation lookup for a programme's area (the public file has about 50 columns a postcode).
+    "LOOKUP_MAX_BYTES": 50 * 1024 * 1024,
     "UPLOAD_DIR": "",
     # Hosts of the organisation's own media servers, from which BSL videos may be linked, for example
     # "media.example.nhs.uk". Each is added to the Content-Security-Policy's media-src.

@@ -100,6 +100,7 @@ def load_demo() -> Programme:
                 "expect, wherever they live. Tell us what matters to you, review our drafts and see what "
                 "changed because of what you said."
             ),
+            return_address="Engagement team (demo)\nFreepost ENGAGE DEMO\nLondon",
         )
         db.session.add(programme)
         for position, (title, description) in enumerate(COMPONENTS, start=1):

@@ -22,6 +22,11 @@ response_submitted = signals.signal("response-submitted")
 # one subscription point, so a new kind of text cannot miss the screen by forgetting to ask.
 text_written = signals.signal("text-written")
 
+# Sent by surveys whenever an answer to the equality set's area question is saved, with `response` and
+# `postcode` (the full postcode it held, normalised, or None). The answer keeps only the postcode's first part,
+# so this is the one moment a receiver can read the rest: representation stores the neighbourhood's decile.
+area_given = signals.signal("area-given")
+
 # Sent by surveys before deleting expired drafts, with `response_ids` (a query). Each receiver returns the ids
 # that must be kept: safeguarding keeps drafts whose words wait for review.
 drafts_expiring = signals.signal("drafts-expiring")

@@ -100,7 +100,11 @@ def new_programme() -> str | Response:
     form = ProgrammeForm()
     if form.validate_on_submit():
         programme = programmes.create_programme(
-            current_user, title=form.title.data, area=form.area.data, summary=form.summary.data
+            current_user,
+            title=form.title.data,
+            area=form.area.data,
+            summary=form.summary.data,
+            return_address=form.return_address.data,
         )
         flash("Programme created. Now choose who works on it.")
         return redirect(url_for("admin.edit_programme", programme_id=programme.id))
@@ -114,7 +118,12 @@ def edit_programme(programme_id: int) -> str | Response:
     form = ProgrammeForm(obj=programme) if request.method == "GET" else ProgrammeForm()
     if form.validate_on_submit():
         programmes.update_programme(
-            current_user, programme, title=form.title.data, area=form.area.data, summary=form.summary.data
+            current_user,
+            programme,
+            title=form.title.data,
+            area=form.area.data,
+            summary=form.summary.data,
+            return_address=form.return_address.data,
         )
         flash("Programme updated.")
         return redirect(url_for("admin.edit_programme", programme_id=programme.id))

@@ -172,12 +172,18 @@ def accepts_video(view: F) -> F:
     return view
 
 
+def accepts_lookup(view: F) -> F:
+    """Mark a view that takes a postcode lookup, a spreadsheet larger than a form but smaller than a video."""
+    view.accepts_lookup = True  # type: ignore[attr-defined]
+    return view
+
+
 def takes_video(endpoint: str | None) -> bool:
     return getattr(current_app.view_functions.get(endpoint or ""), "accepts_video", False)
 
 
 class EngageRequest(Request):
-    """Requests are small (MAX_CONTENT_LENGTH), except to views that accept a video.
+    """Requests are small (MAX_CONTENT_LENGTH), except to views that accept a video or a postcode lookup.
 
     Every temporary file made for an upload is closed at the end of the request, including the
     part-file of an upload that was cut off, which the form parser drops without closing.
@@ -200,4 +206,6 @@ class EngageRequest(Request):
     def max_content_length(self) -> int | None:  # type: ignore[override]
         if takes_video(self.endpoint):
             return int(current_app.config["VIDEO_MAX_BYTES"]) + FORM_ALLOWANCE
+        if getattr(current_app.view_functions.get(self.endpoint or ""), "accepts_lookup", False):
+            return int(current_app.config["LOOKUP_MAX_BYTES"]) + FORM_ALLOWANCE
         return current_app.config["MAX_CONTENT_LENGTH"]

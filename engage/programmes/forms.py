@@ -26,6 +26,12 @@ class ProgrammeForm(FlaskForm):
         filters=[strip],
         validators=[required("Enter a summary"), max_length(2000, "Summary")],
     )
+    return_address = TextAreaField(
+        "Return address for paper forms (optional)",
+        description="Printed on paper forms, posters and flyers. One line for each line of the address.",
+        filters=[strip],
+        validators=[max_length(500, "Return address")],
+    )
 
 
 class PeopleForm(FlaskForm):

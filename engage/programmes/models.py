@@ -29,6 +29,8 @@ class Programme(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     area: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Printed on paper forms, posters and flyers, so a paper answer can be posted back.
+    return_address: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     people: Mapped[list[User]] = relationship(secondary=programme_people, order_by=User.name)

@@ -48,18 +48,23 @@ def programme_or_404(slug: str) -> Programme:
     return db.first_or_404(select(Programme).where(Programme.slug == slug))
 
 
-def create_programme(actor: User, *, title: str, area: str, summary: str) -> Programme:
+def create_programme(actor: User, *, title: str, area: str, summary: str, return_address: str = "") -> Programme:
     """Start a new programme."""
-    programme = Programme(slug=_unique_slug(title), title=title, area=area, summary=summary)
+    programme = Programme(
+        slug=_unique_slug(title), title=title, area=area, summary=summary, return_address=return_address
+    )
     db.session.add(programme)
     audit.record(actor.id, "programme_created", programme)
     db.session.flush()
     return programme
 
 
-def update_programme(actor: User, programme: Programme, *, title: str, area: str, summary: str) -> None:
-    """Change a programme's title, area or summary."""
+def update_programme(
+    actor: User, programme: Programme, *, title: str, area: str, summary: str, return_address: str = ""
+) -> None:
+    """Change a programme's title, area, summary or return address."""
     programme.title, programme.area, programme.summary = title, area, summary
+    programme.return_address = return_address
     audit.record(actor.id, "programme_updated", programme)
     db.session.flush()
 

@@ -14,7 +14,8 @@ from sqlalchemy import delete, select, update
 from engage.extensions import db
 from engage.media.models import MediaFile
 from engage.media.storage import discard
-from engage.signals import drafts_to_keep, response_submitted, text_written
+from engage.signals import area_given, drafts_to_keep, response_submitted, text_written
+from engage.surveys.equality import AREA, split_postcode
 from engage.surveys.models import (
     Answer,
     Contact,
@@ -173,11 +174,20 @@ def save_answer(response: Response, question: Question, *, text: str = "", choic
         response.answers.append(answer)
     answer.text = text if question.kind.is_text else ""
     answer.choices = list(choices or []) if question.kind.is_choice else []
+    keep_area(response, answer)
     response.expires_at = utcnow() + timedelta(days=response.survey.resume_days)
     db.session.flush()
     if answer.text:
         text_written.send(None, source=answer)  # screened now: a draft never sent still reaches safeguarding
     return answer
+
+
+def keep_area(response: Response, answer: Answer) -> None:
+    """Cut a postcode in an area answer to its first part, once receivers have read the whole of it."""
+    if answer.question.equality_key != AREA:
+        return
+    answer.text, postcode = split_postcode(answer.text)
+    area_given.send(None, response=response, postcode=postcode)
 
 
 def use_format(response: Response, response_format: Format) -> None:

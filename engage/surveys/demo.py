@@ -16,6 +16,7 @@ from engage.signals import response_submitted
 from engage.surveys.answering import new_reference
 from engage.surveys.building import add_equality_set
 from engage.surveys.demo_formats import add_formats, arrival, as_bsl_answer, awaiting_bsl_answer
+from engage.surveys.demo_people import equality_answers
 from engage.surveys.models import (
     Answer,
     Format,
@@ -156,11 +157,13 @@ def _demo_response(survey: Survey, n: int, source: str) -> Response:
 
 def _add_responses(survey: Survey, rows: list[dict[str, str]]) -> None:
     rating, good, better = survey.questions[0], survey.questions[1], survey.questions[2]
+    equality = [q for q in survey.questions if q.equality_key]
     for n, row in enumerate(rows):
         criticality = int(row["criticality"])
         response = _demo_response(survey, n, f"demo: {SOURCE_FILE} row_index {row['row_index']}")
         comment = Answer(question=good if criticality > 0 else better, text=row["feedback"])
         response.answers = [Answer(question=rating, choices=[_rating(criticality)]), comment]
+        response.answers.extend(equality_answers(n, equality))
         if Format.BSL in response.format_list:
             as_bsl_answer(response, comment, survey.programme_id)
         db.session.add(response)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 PREFER_NOT = "Prefer not to say"
+AREA = "area"
+# A full UK postcode: outward code (area, district) and inward code (sector, unit), spaced or not.
+POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -104,11 +108,25 @@ EQUALITY_SET = [
     ),
     EqualityItem(
         "area",
-        "What is the first part of your postcode, or your borough?",
-        "For example, N17 or Haringey. This tells us which areas we hear from. Do not give your full postcode.",
+        "What is your postcode, or your borough?",
+        "For example, N17 0AA or Haringey. We keep only the first part of a postcode, such as N17, and how "
+        "deprived the neighbourhood is. We never keep or show your full postcode.",
         (),
-        "Where do you live?\nTell us the first part of your postcode.\nOr tell us your borough.",
+        "Where do you live?\nTell us your postcode.\nOr tell us your borough.\nWe only keep the first part.",
     ),
 ]
 
 EQUALITY_KEYS = {item.key: item for item in EQUALITY_SET}
+
+
+def split_postcode(text: str) -> tuple[str, str | None]:
+    """What an area answer keeps, and the first full postcode in it (normalised for a lookup, never stored).
+
+    "n17 0aa" keeps "N17" and gives "N170AA"; "Haringey" or "N17" is kept as written, with no postcode. Every
+    full postcode in the answer is cut to its first part.
+    """
+    match = POSTCODE.search(text)
+    if match is None:
+        return text, None
+    kept = POSTCODE.sub(lambda found: found.group(1).upper(), text)
+    return kept, (match.group(1) + match.group(2)).upper()

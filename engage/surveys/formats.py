@@ -21,6 +21,7 @@ from engage.signals import text_written
 from engage.surveys.answering import (
     SurveyClosedError,
     finish_submission,
+    keep_area,
     new_reference,
     visible_questions,
 )
@@ -300,6 +301,7 @@ def enter_response(actor: User, survey: Survey, entry: Entry) -> Response:
         # question_id is set as well as question: conditions are checked before the answers are flushed.
         if question.kind.is_text:
             answer = Answer(question_id=question.id, question=question, text=str(value))
+            keep_area(response, answer)
         else:
             answer = Answer(
                 question_id=question.id, question=question, choices=value if isinstance(value, list) else [value]

@@ -19,7 +19,7 @@ from engage.config import private_folder
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.signals import response_submitted
-from engage.surveys.answering import new_reference
+from engage.surveys.answering import keep_area, new_reference
 from engage.surveys.models import Answer, Channel, Question, QuestionKind, Response, ResponseStatus, Survey
 from engage.timeutil import utcnow
 
@@ -81,7 +81,7 @@ def parse(data: bytes) -> Table:
 
 
 def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
-    text = _decode(data)
+    text = decode(data)
     # RFC 4180: commas between fields, double quotes around fields holding commas, quotes or line breaks.
     reader = csv.reader(io.StringIO(text, newline=""), dialect=csv.excel, strict=True)
     try:
@@ -94,7 +94,7 @@ def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
         ) from error
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
     """UTF-8 (with or without a byte order mark), or Windows-1252 as Excel's plain "CSV" saves in the UK."""
     try:
         return data.decode("utf-8-sig")
@@ -236,7 +236,8 @@ def import_rows(actor: User, survey: Survey, table: Table, mapping: dict[int, in
             if not cell:
                 continue
             if question.kind.is_text:
-                response.answers.append(Answer(question=question, text=cell))
+                response.answers.append(answer := Answer(question=question, text=cell))
+                keep_area(response, answer)
             else:
                 response.answers.append(Answer(question=question, choices=_choices(question, cell) or []))
         db.session.add(response)

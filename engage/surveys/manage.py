@@ -13,7 +13,7 @@ from engage.forms import options, refuse, show_error
 from engage.panels.services import panels_for
 from engage.programmes import services as programmes
 from engage.programmes.models import Programme
-from engage.surveys import bp, building, formats
+from engage.surveys import bp, building, formats, posters
 from engage.surveys.forms import QuestionForm, StatusForm, SurveyForm, answer_form
 from engage.surveys.models import Format, Question, Survey, SurveyStatus
 
@@ -241,3 +241,14 @@ def preview(survey_id: int) -> str:
     # Each preview form gets its own prefix so element ids stay unique on the page.
     pages = [(q, answer_form(q, easy=easy, bsl=bsl, prefix=f"q{q.id}", meta={"csrf": False})) for q in survey.questions]
     return render_template("surveys/manage/preview.html", survey=survey, pages=pages, chosen=chosen)
+
+
+@bp.route("/manage/<int:survey_id>/poster")
+def poster(survey_id: int) -> str:
+    """A poster (A4) or a sheet of four flyers (A6) to print, with the survey's QR code and short link."""
+    survey = managed_survey(survey_id)
+    link = posters.short_link(survey)
+    flyers = request.args.get("layout") == "flyers"
+    return render_template(
+        "surveys/manage/poster.html", survey=survey, link=link, qr=posters.qr_code(link), flyers=flyers
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.extensions import db
@@ -210,7 +210,10 @@ class Question(db.Model):
 
 class Response(db.Model):
     # A paper form's number is entered once per survey, so the same form is never keyed twice.
-    __table_args__ = (UniqueConstraint("survey_id", "paper_number", name="uq_response_survey_id_paper_number"),)
+    __table_args__ = (
+        UniqueConstraint("survey_id", "paper_number", name="uq_response_survey_id_paper_number"),
+        CheckConstraint("imd_decile BETWEEN 1 AND 10", name="imd_decile_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
@@ -233,6 +236,9 @@ class Response(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # Where a demo or imported response came from (for example "phase1_text_data.csv row 812").
     source: Mapped[str] = mapped_column(String(200), default="")
+    # The Index of Multiple Deprivation decile of the postcode the respondent gave (1 most deprived), looked up
+    # as the answer was saved; the postcode itself is not kept.
+    imd_decile: Mapped[int | None]
 
     survey: Mapped[Survey] = relationship()
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
+import zxingcpp
 from flask import Flask
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page
 from sqlalchemy import select
 
@@ -204,4 +208,25 @@ def test_charts_name_their_bars_and_values_at_320_px_and_in_high_contrast(
             box = bar.bounding_box()
             assert box is not None and 100 <= box["width"] <= 320 and box["height"] >= 16
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, "nothing spills sideways"
+    page.close()
+
+
+def test_a_posters_qr_code_reads_back_as_the_short_link_to_the_survey(
+    live_app: Flask, context_for: Callable[[str], BrowserContext]
+) -> None:
+    with live_app.app_context():
+        survey = db.session.execute(select(Survey).where(Survey.slug == SURVEY_SLUG)).scalar_one()
+        survey_id, title = survey.id, survey.title
+    page = context_for("lead").new_page()
+    for layout in ("", "?layout=flyers"):
+        page.goto(f"/surveys/manage/{survey_id}/poster{layout}")
+        code = page.get_by_role("img", name="QR code: scan it with your phone camera")
+        shot = code.screenshot()
+        read = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
+        assert len(read) == 1, "one QR code, readable from the screen"
+        link = read[0].text
+        assert link.endswith(f"/s/{survey_id}")
+        assert page.get_by_text(f"go to {link}").count() >= 1, "the short link is printed beside the code"
+    page.goto(urlsplit(link).path)
+    assert page.locator("h1").inner_text().strip() == title
     page.close()
