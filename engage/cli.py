@@ -86,13 +86,13 @@ def send_reminders_command() -> None:
 
     queued = send_reminders()
     db.session.commit()
-    click.echo(f"Queued {queued} reminders; sent {deliver_pending()} by SMTP.")
+    click.echo(f"Queued {queued} reminders; sent {deliver_pending()} messages.")
 
 
 @click.command("send-mail")
 @with_appcontext
 def send_mail_command() -> None:
-    """Send queued notifications by SMTP when MAIL_BACKEND is "smtp"."""
+    """Send the queued emails and text messages that are due, by GOV.UK Notify or SMTP (MAIL_BACKEND)."""
     from engage.notify.jobs import deliver_pending
 
     click.echo(f"Sent {deliver_pending()} messages.")
@@ -107,7 +107,7 @@ def escalate_flags_command() -> None:
 
     escalated = escalate_overdue()
     db.session.commit()
-    click.echo(f"Escalated {escalated} overdue safeguarding flags; sent {deliver_pending()} by SMTP.")
+    click.echo(f"Escalated {escalated} overdue safeguarding flags; sent {deliver_pending()} messages.")
 
 
 @click.command("retention")

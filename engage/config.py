@@ -69,10 +69,18 @@ DEFAULTS: dict[str, Any] = {
     # and in development localhost and 127.0.0.1 too.
     "TRUSTED_HOSTS": None,
     "DEMO_PASSWORD": DEMO_PASSWORD,
-    # "outbox" keeps messages in the database only; "smtp" also sends them (MAIL_SERVER, MAIL_PORT,
-    # MAIL_USERNAME, MAIL_PASSWORD, MAIL_FROM, MAIL_USE_TLS) when `flask send-mail` runs.
+    # "outbox" keeps messages in the database only. "notify" sends emails and text messages through GOV.UK
+    # Notify (NOTIFY_API_KEY, and the ids of an email template with ((subject)) and ((body)) and of a text
+    # message template with ((body))); "smtp" sends emails only (MAIL_SERVER, MAIL_PORT, MAIL_USERNAME,
+    # MAIL_PASSWORD, MAIL_FROM, MAIL_USE_TLS). Either sends when `flask send-mail` runs.
     "MAIL_BACKEND": "outbox",
     "MAIL_FROM": "Engage <engage@localhost>",
+    "NOTIFY_API_KEY": "",
+    "NOTIFY_BASE_URL": "https://api.notifications.service.gov.uk",
+    "NOTIFY_EMAIL_TEMPLATE_ID": "",
+    "NOTIFY_SMS_TEMPLATE_ID": "",
+    # A message that fails is tried again this many times in all, waiting longer each time, then shown as not sent.
+    "SEND_MAX_ATTEMPTS": 5,
     # The address people reach Engage at, for links in emails sent outside a web request.
     "PUBLIC_URL": "http://127.0.0.1:5000",
     # Who people write to about their data (named in every privacy notice), for example
@@ -144,6 +152,7 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["SQLALCHEMY_DATABASE_URI"])
     _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
+    check_mail(app.config)
     production = app.config["ENV_NAME"] == "production"
     if app.config["TRUSTED_HOSTS"] is None:
         public_host = urlsplit(app.config["PUBLIC_URL"]).hostname or "localhost"
@@ -156,6 +165,16 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["REMEMBER_COOKIE_SECURE"] = True
     elif not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret(instance)
+
+
+def check_mail(config: dict[str, Any]) -> None:
+    """Refuse a mail backend Engage cannot send with, rather than queue messages that never go."""
+    backend = config["MAIL_BACKEND"]
+    if backend not in ("outbox", "notify", "smtp"):
+        raise UnsafeConfigError(f"MAIL_BACKEND must be outbox, notify or smtp, not {backend!r}.")
+    needed = ("NOTIFY_API_KEY", "NOTIFY_EMAIL_TEMPLATE_ID", "NOTIFY_SMS_TEMPLATE_ID")
+    if backend == "notify" and (missing := [name for name in needed if not config.get(name)]):
+        raise UnsafeConfigError(f"MAIL_BACKEND=notify needs {', '.join('ENGAGE_' + name for name in missing)}.")
 
 
 def check_production(config: dict[str, Any]) -> None:

@@ -59,7 +59,7 @@ def allow(limits: str, key: str) -> bool:
 
 
 def allow_email(address: str) -> bool:
-    """May this client send one more email to this address (a resume link, a password reset)?"""
+    """May this client send one more message to this address or mobile number (a resume link, a password reset)?"""
     config = current_app.config
     to_address = allow(config["EMAIL_ADDRESS_LIMITS"], digest("email", address))
     return allow(config["EMAIL_CLIENT_LIMITS"], "email-" + client_key()) and to_address

@@ -373,6 +373,32 @@ def test_the_builder_saves_a_video_link_from_the_media_server_and_replaces_files
     assert "media-src 'self' https://media.example.nhs.uk" in start.headers["Content-Security-Policy"]
 
 
+def test_people_answering_in_bsl_get_the_signed_confirmation_and_crisis_videos(
+    app: Flask, client: FlaskClient, auth: Auth, survey: Survey, lead: User
+) -> None:
+    auth.login(lead)
+    fields = {"translated_by": "A. Translator", "checked_by": "B. Checker"}
+    for slot, words in (("confirmation", "Thank you. Here is what happens next."), ("crisis", "If you need help now.")):
+        saved = client.post(
+            f"/surveys/manage/{survey.id}/formats/{slot}",
+            data={"video": (io.BytesIO(WEBM), f"{slot}.webm"), "transcript": words, **fields},
+            content_type="multipart/form-data",
+        )
+        assert saved.status_code == 302
+    auth.logout()
+
+    pages = {}
+    for chosen in ("bsl", "standard"):
+        resident = app.test_client()
+        begin(resident, survey, chosen)
+        resident.post(f"/surveys/{survey.slug}/contact", data={})
+        pages[chosen] = resident.post(f"/surveys/{survey.slug}/submit", follow_redirects=True).get_data(as_text=True)
+    signed = pages["bsl"]
+    assert "Thank you. Here is what happens next." in signed and "If you need help now." in signed
+    assert signed.count("<video") == 2 and "18001 111" in signed and "999 BSL" in signed
+    assert "<video" not in pages["standard"] and "18001 111" not in pages["standard"]
+
+
 # Assisted entry and paper
 
 

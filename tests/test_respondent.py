@@ -389,7 +389,7 @@ def test_resume_emails_are_limited_per_draft(app: Flask, client: FlaskClient, su
     refused = client.post(f"/surveys/{survey.slug}/save/email", data={"code": code, "email": "else@example.org"})
     assert refused.status_code == 429
     page = refused.get_data(as_text=True)
-    assert "We have sent as many emails as we can for now" in page and code in page, "the code is still shown"
+    assert "We have sent as many messages as we can for now" in page and code in page, "the code is still shown"
     with app.app_context():
         assert len(db.session.execute(select(OutboxMessage)).all()) == 3
         db.session.commit()

@@ -1,7 +1,8 @@
-"""Queue a notification: always kept in the outbox; `engage.notify.jobs` sends it when MAIL_BACKEND is "smtp"."""
+"""Queue a notification: always kept in the outbox; `engage.notify.jobs` sends it by GOV.UK Notify or SMTP."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,12 +48,13 @@ class Email:
     body: str
 
 
-def compose(template: str, **context: Any) -> Email:
-    """An email from templates/emails/<template>.txt: the template sets `subject`; the rest is the body.
+def compose(template: str, folder: str = "emails", **context: Any) -> Email:
+    """A message from templates/<folder>/<template>.txt ("emails", or "texts" for text messages): the template
+    sets `subject` (for a text message, only the outbox shows it); the rest is the body.
 
     Plain text: Flask does not HTML-escape .txt templates, and an email body is not HTML.
     """
-    module = current_app.jinja_env.get_template(f"emails/{template}.txt").make_module(context)
+    module = current_app.jinja_env.get_template(f"{folder}/{template}.txt").make_module(context)
     return Email(str(module.subject), str(module).strip() + "\n")
 
 
@@ -68,8 +70,25 @@ def notify(user: User, kind: str, email: Email, about: str = "") -> OutboxMessag
     return message
 
 
-def notify_address(address: str, kind: str, email: Email) -> OutboxMessage:
+def notify_address(address: str, kind: str, email: Email, about: str = "") -> OutboxMessage:
     """Queue a message to an address that has no account (for example a resume link); the caller commits."""
-    message = OutboxMessage(to_email=address, kind=kind, subject=email.subject, body=email.body)
+    message = OutboxMessage(to_email=address, kind=kind, about=about, subject=email.subject, body=email.body)
     db.session.add(message)
     return message
+
+
+def notify_phone(mobile: str, kind: str, text: Email, about: str = "") -> OutboxMessage:
+    """Queue a text message to a UK mobile (from uk_mobile); the subject names it in the outbox only."""
+    message = OutboxMessage(to_phone=mobile, kind=kind, about=about, subject=text.subject, body=text.body)
+    db.session.add(message)
+    return message
+
+
+# 07, then 9 digits, written with or without +44 or 0044 and with spaces, dashes, dots or brackets.
+UK_MOBILE = re.compile(r"(?:(?:\+|00)44\(?0?\)?|0)(7\d{9})")
+
+
+def uk_mobile(text: str) -> str | None:
+    """The number in international form (+447700900123) if it is a UK mobile, else None."""
+    match = UK_MOBILE.fullmatch(re.sub(r"[\s\-.]", "", text))
+    return f"+44{match.group(1)}" if match else None

@@ -15,6 +15,7 @@ from engage.auth.services import normalise_email
 from engage.extensions import db
 from engage.media.models import MediaFile
 from engage.notify.models import OutboxMessage
+from engage.notify.services import uk_mobile
 from engage.panels.models import (
     Application,
     Comment,
@@ -141,9 +142,17 @@ def find(case: RightsRequest) -> Holdings:
         .where(meeting_attendance.c.user_id.in_(user_ids))
     )
     emails = held.emails
+    # Text messages went to the mobile given in the request or with any of the person's contact details.
+    mobiles = {m for phone in [case.phone, *(c.phone for c in held.contacts)] if (m := uk_mobile(phone))}
     held.messages = _all(
         select(OutboxMessage)
-        .where(or_(OutboxMessage.user_id.in_(user_ids), func.lower(OutboxMessage.to_email).in_(emails)))
+        .where(
+            or_(
+                OutboxMessage.user_id.in_(user_ids),
+                func.lower(OutboxMessage.to_email).in_(emails),
+                OutboxMessage.to_phone.in_(mobiles),
+            )
+        )
         .order_by(OutboxMessage.id)
     )
     answer_ids = [answer.id for answer in held.answers]

@@ -207,22 +207,25 @@ def issue_resume_code(response: Response) -> str:
     return format_code(code)
 
 
-def may_email_resume_link(response: Response, email: str) -> bool:
-    """Resume emails are limited per draft, per address and per client, so nobody can flood an inbox."""
-    return allow(current_app.config["EMAIL_ADDRESS_LIMITS"], f"resume-draft:{response.id}") and allow_email(email)
+def may_send_resume_link(response: Response, recipient: str) -> bool:
+    """Resume links are limited per draft, per recipient (an address or a mobile) and per client, so nobody can
+    flood an inbox or a phone."""
+    return allow(current_app.config["EMAIL_ADDRESS_LIMITS"], f"resume-draft:{response.id}") and allow_email(recipient)
 
 
-def email_resume_link(response: Response, code: str, email: str, link: str) -> bool:
-    """Email the resume link, if the code is this draft's current one. The address is not kept with the answers."""
-    from engage.notify.services import compose, notify_address
+def send_resume_link(response: Response, code: str, link: str, *, email: str = "", mobile: str = "") -> bool:
+    """Email or text the resume link, if the code is this draft's current one. The address or number is not
+    kept with the answers."""
+    from engage.notify.services import compose, notify_address, notify_phone
 
     cleaned = "".join(ch for ch in code.upper() if ch in CODE_ALPHABET)
     if response.resume_code_hash is None or _digest(cleaned) != response.resume_code_hash:
         return False
-    message = compose(
-        "resume_link", survey=response.survey, link=link, code=format_code(cleaned), expires_at=response.expires_at
-    )
-    notify_address(email, "resume_link", message)
+    context = {"survey": response.survey, "link": link, "code": format_code(cleaned), "expires_at": response.expires_at}
+    if mobile:
+        notify_phone(mobile, "resume_link", compose("resume_link", folder="texts", **context))
+    else:
+        notify_address(email, "resume_link", compose("resume_link", **context))
     db.session.flush()
     return True
 

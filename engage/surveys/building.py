@@ -253,6 +253,8 @@ def duplicate_survey(actor: User, survey: Survey) -> Survey:
         audience=survey.audience,
         panel_id=survey.panel_id,
         bsl=copy_bsl(survey.bsl),
+        bsl_confirmation=copy_bsl(survey.bsl_confirmation),
+        bsl_crisis=copy_bsl(survey.bsl_crisis),
     )
     db.session.add(copy)
     mapping: dict[int, Question] = {}

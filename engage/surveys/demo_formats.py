@@ -60,6 +60,16 @@ EASY_QUESTIONS = [
 ABOUT_YOU = ("about-you.png", "Demo picture: three smiling faces, for questions about you")
 
 
+CONFIRMATION_WORDS = (
+    "Thank you. We have your answers.\nThe engagement team will read every answer.\n"
+    "We will show what we change on the programme's page."
+)
+CRISIS_WORDS = (
+    "If you need help now, you can contact NHS 111 in BSL through SignVideo, or 999 BSL in an emergency.\n"
+    "Samaritans are there any time. You can also text SHOUT to 85258."
+)
+
+
 def _file(name: str, kind: MediaKind, programme_id: int, private: bool = False) -> object:
     return store(io.BytesIO((MEDIA / name).read_bytes()), kind, private=private, programme_id=programme_id)
 
@@ -88,6 +98,8 @@ def add_formats(survey: Survey) -> None:
     video = _file("bsl-placeholder.webm", MediaKind.VIDEO, programme_id)
     survey.easy_read_introduction = EASY_INTRODUCTION
     survey.bsl = _bsl(programme_id, survey.introduction, video)
+    survey.bsl_confirmation = _bsl(programme_id, CONFIRMATION_WORDS, video)
+    survey.bsl_crisis = _bsl(programme_id, CRISIS_WORDS, video)
     pictures: dict[str, object] = {}
     for n, question in enumerate(survey.questions):
         if n < len(EASY_QUESTIONS):

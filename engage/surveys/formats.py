@@ -69,8 +69,17 @@ def check_video_url(url: str) -> None:
         raise FormatError(f"Link to a video on your organisation's media server ({allowed})", "video_url")
 
 
-def update_media(actor: User, owner: Survey | Question, changes: MediaChanges) -> None:
-    """Apply a formats page: store new files, replace or remove old ones, all or nothing."""
+# A survey's BSL video slots (the attribute holding each), with what each is for.
+SURVEY_VIDEOS = {
+    "bsl": "BSL introduction video",
+    "bsl_confirmation": "BSL confirmation video",
+    "bsl_crisis": "BSL video on getting help now",
+}
+
+
+def update_media(actor: User, owner: Survey | Question, changes: MediaChanges, slot: str = "bsl") -> None:
+    """Apply a formats page: store new files, replace or remove old ones, all or nothing. A survey has a BSL
+    video in each of SURVEY_VIDEOS's slots; a question has one, in `bsl`."""
     survey = owner if isinstance(owner, Survey) else owner.survey
     replaced: list[MediaFile | None] = []
 
@@ -82,8 +91,8 @@ def update_media(actor: User, owner: Survey | Question, changes: MediaChanges) -
 
     if isinstance(owner, Question):
         _apply_picture(owner, changes, keep, replaced)
-    _apply_bsl(owner, changes, keep, replaced)
-    audit.record(actor.id, "formats_updated", owner, f"survey={survey.id}")
+    _apply_bsl(owner, slot, changes, keep, replaced)
+    audit.record(actor.id, "formats_updated", owner, f"survey={survey.id} slot={slot}")
     db.session.flush()
     discard_unused(replaced)
 
@@ -100,19 +109,20 @@ def _apply_picture(question: Question, changes: MediaChanges, keep: Callable, re
     question.easy_read_image_alt = changes.picture_alt if question.easy_read_image is not None else ""
 
 
-def _apply_bsl(owner: Survey | Question, changes: MediaChanges, keep: Callable, replaced: list) -> None:
-    bsl = owner.bsl
+def _apply_bsl(owner: Survey | Question, slot: str, changes: MediaChanges, keep: Callable, replaced: list) -> None:
+    bsl: BslVideo | None = getattr(owner, slot)
     if changes.remove_video:
         if bsl is not None:
             replaced.extend([bsl.video, bsl.captions])
-            owner.bsl = None
+            setattr(owner, slot, None)
             db.session.delete(bsl)
         return
     wanted = changes.video or changes.video_url or changes.captions or changes.transcript
     if bsl is None and not wanted:
         return
     if bsl is None:
-        bsl = owner.bsl = BslVideo()
+        bsl = BslVideo()
+        setattr(owner, slot, bsl)
     if changes.video is not None:
         replaced.append(bsl.video)
         bsl.video, bsl.video_url = keep(changes.video, MediaKind.VIDEO, "video"), ""

@@ -34,22 +34,25 @@ def _changes(form: MediaForm) -> formats.MediaChanges:
     return changes
 
 
-def _media_page(survey: Survey, owner: Survey | Question, form: MediaForm) -> str | HttpResponse:
+def _media_page(survey: Survey, owner: Survey | Question, form: MediaForm, slot: str = "bsl") -> str | HttpResponse:
     if form.validate_on_submit():
         try:
-            formats.update_media(current_user, owner, _changes(form))
+            formats.update_media(current_user, owner, _changes(form), slot)
         except EngageError as error:
             show_error(form, error)
         else:
             flash("Formats saved.")
             return redirect(url_for("surveys.overview", survey_id=survey.id))
-    return render_template("surveys/manage/formats.html", survey=survey, owner=owner, form=form)
+    return render_template(
+        "surveys/manage/formats.html", survey=survey, owner=owner, form=form, slot=slot, bsl=getattr(owner, slot)
+    )
 
 
-def _prefill(form: MediaForm, owner: Survey | Question) -> None:
-    if request.method == "GET" and owner.bsl is not None:
+def _prefill(form: MediaForm, owner: Survey | Question, slot: str = "bsl") -> None:
+    bsl = getattr(owner, slot)
+    if request.method == "GET" and bsl is not None:
         for name in ("video_url", "transcript", "translated_by", "checked_by"):
-            form[name].data = getattr(owner.bsl, name)
+            form[name].data = getattr(bsl, name)
     if request.method == "GET" and isinstance(owner, Question) and isinstance(form, QuestionMediaForm):
         form.picture_alt.data = owner.easy_read_image_alt
 
@@ -62,6 +65,17 @@ def survey_formats(survey_id: int) -> str | HttpResponse:
     form = MediaForm()
     _prefill(form, survey)
     return _media_page(survey, survey, form)
+
+
+@bp.route("/manage/<int:survey_id>/formats/<any(confirmation, crisis):video>", methods=["GET", "POST"])
+@accepts_video
+def survey_video(survey_id: int, video: str) -> str | HttpResponse:
+    """The BSL video for the confirmation page, or for getting help now."""
+    survey = managed_survey(survey_id)
+    form = MediaForm()
+    slot = f"bsl_{video}"
+    _prefill(form, survey, slot)
+    return _media_page(survey, survey, form, slot)
 
 
 @bp.route("/manage/<int:survey_id>/questions/<int:question_id>/formats", methods=["GET", "POST"])

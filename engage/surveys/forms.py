@@ -28,6 +28,7 @@ from engage.forms import required as needed
 
 # Aliased: QuestionForm has fields named `required` and `max_length`, which would shadow the helpers.
 from engage.media.storage import describe_size
+from engage.notify.services import uk_mobile
 from engage.surveys.models import KIND_LABELS, Question, QuestionKind
 
 
@@ -136,6 +137,20 @@ class ResumeEmailForm(FlaskForm):
     )
 
 
+class ResumeTextForm(FlaskForm):
+    code = HiddenField()
+    phone = TelField(
+        "UK mobile number (optional)",
+        description="For example, 07700 900 982. We text the link and code to it and do not keep it with your answers.",
+        filters=[strip],
+        validators=[needed("Enter a mobile number"), too_long(30, "The mobile number")],
+    )
+
+    def validate_phone(self, field: TelField) -> None:
+        if uk_mobile(field.data or "") is None:
+            raise ValidationError("Enter a UK mobile number, like 07700 900 982")
+
+
 class ContactForm(FlaskForm):
     wants_updates = BooleanField("Tell me what changed because of what people said (“you said, we did”)")
     may_contact = BooleanField("You can contact me about my answers")
@@ -151,7 +166,7 @@ class ContactForm(FlaskForm):
     )
     phone = TelField(
         "Phone number",
-        description="For example, 07700 900 982.",
+        description="For example, 07700 900 982. If you give a mobile and no email address, updates come by text.",
         filters=[strip],
         validators=[too_long(40, "Phone number")],
     )

@@ -111,11 +111,16 @@ class Survey(db.Model):
     resume_days: Mapped[int] = mapped_column(default=7)
     easy_read_introduction: Mapped[str] = mapped_column(Text, default="")
     bsl_id: Mapped[int | None] = mapped_column(ForeignKey("bsl_video.id", ondelete="SET NULL"))
+    # Signed versions of the confirmation ("thank you, what happens next") and of where to get help now.
+    bsl_confirmation_id: Mapped[int | None] = mapped_column(ForeignKey("bsl_video.id", ondelete="SET NULL"))
+    bsl_crisis_id: Mapped[int | None] = mapped_column(ForeignKey("bsl_video.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     programme: Mapped[Programme] = relationship()
-    bsl: Mapped[BslVideo | None] = relationship()
+    bsl: Mapped[BslVideo | None] = relationship(foreign_keys=[bsl_id])
+    bsl_confirmation: Mapped[BslVideo | None] = relationship(foreign_keys=[bsl_confirmation_id])
+    bsl_crisis: Mapped[BslVideo | None] = relationship(foreign_keys=[bsl_crisis_id])
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
     )

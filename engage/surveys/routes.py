@@ -9,21 +9,22 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
+from wtforms import Field
 
 from analysis.safeguarding import screen
 from engage.auth.permissions import can_manage
 from engage.extensions import db
 from engage.media.storage import UploadError, accepts_video
-from engage.notify.services import absolute_url
+from engage.notify.services import absolute_url, uk_mobile
 from engage.panels.models import Panel
 from engage.panels.services import is_member
 from engage.surveys import answering, bp, formats
 from engage.surveys import privacy as privacy_notice
-from engage.surveys.forms import ContactForm, FormatForm, ResumeEmailForm, ResumeForm, answer_form
+from engage.surveys.forms import ContactForm, FormatForm, ResumeEmailForm, ResumeForm, ResumeTextForm, answer_form
 from engage.surveys.models import Format, Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
 from engage.timeutil import utcnow
 
-TOO_MANY_EMAILS = "We have sent as many emails as we can for now. Write down your code instead, or try again later"
+TOO_MANY_MESSAGES = "We have sent as many messages as we can for now. Write down your code instead, or try again later"
 
 
 def _survey(slug: str) -> Survey:
@@ -338,8 +339,22 @@ def save(slug: str) -> str:
     survey = _survey(slug)
     response = _in_progress(survey)
     code = answering.issue_resume_code(response) if request.method == "POST" else None
-    form = ResumeEmailForm(data={"code": code or ""})
-    return render_template("surveys/save.html", survey=survey, code=code, response=response, form=form, emailed=False)
+    return _saved_page(survey, response, code or "")
+
+
+def _saved_page(
+    survey: Survey, response: Response, code: str, email_form: ResumeEmailForm | None = None,
+    text_form: ResumeTextForm | None = None, sent_to: str = "",
+) -> str:  # fmt: skip
+    return render_template(
+        "surveys/save.html",
+        survey=survey,
+        code=code,
+        response=response,
+        form=email_form or ResumeEmailForm(data={"code": code}, formdata=None),
+        text_form=text_form or ResumeTextForm(data={"code": code}, formdata=None),
+        sent_to=sent_to,
+    )
 
 
 @bp.route("/<slug>/save/email", methods=["POST"])
@@ -348,20 +363,36 @@ def email_resume(slug: str) -> tuple[str, int]:
     survey = _survey(slug)
     response = _in_progress(survey)
     form = ResumeEmailForm()
+    sent, status = _send_resume(survey, response, form, form.email, email=form.email.data or "")
+    return _saved_page(survey, response, form.code.data or "", email_form=form, sent_to=sent), status
+
+
+@bp.route("/<slug>/save/text", methods=["POST"])
+def text_resume(slug: str) -> tuple[str, int]:
+    """Optionally text the resume link and code to the respondent's UK mobile."""
+    survey = _survey(slug)
+    response = _in_progress(survey)
+    form = ResumeTextForm()
+    mobile = uk_mobile(form.phone.data or "") or ""
+    sent, status = _send_resume(survey, response, form, form.phone, mobile=mobile)
+    return _saved_page(survey, response, form.code.data or "", text_form=form, sent_to=sent), status
+
+
+def _send_resume(
+    survey: Survey, response: Response, form: FlaskForm, field: Field, *, email: str = "", mobile: str = ""
+) -> tuple[str, int]:
+    """Send the link if the form is valid and the limits allow: ("email" or "text", 200), or ("", status)."""
+    if not form.validate_on_submit():
+        return "", 400
+    if not answering.may_send_resume_link(response, email or mobile):
+        field.errors.append(TOO_MANY_MESSAGES)
+        return "", 429
     code = form.code.data or ""
-    emailed = False
-    status = 200
-    if form.validate_on_submit():
-        if not answering.may_email_resume_link(response, form.email.data):
-            form.email.errors.append(TOO_MANY_EMAILS)
-            status = 429
-        else:
-            link = absolute_url("surveys.resume_link", slug=slug, code=code.replace("-", ""))
-            emailed = answering.email_resume_link(response, code, form.email.data, link)
-            if not emailed:
-                form.email.errors.append("That code is no longer current. Get a new code and try again")
-    page = render_template("surveys/save.html", survey=survey, code=code, response=response, form=form, emailed=emailed)
-    return page, status
+    link = absolute_url("surveys.resume_link", slug=survey.slug, code=code.replace("-", ""))
+    if not answering.send_resume_link(response, code, link, email=email, mobile=mobile):
+        field.errors.append("That code is no longer current. Get a new code and try again")
+        return "", 400
+    return ("text" if mobile else "email"), 200
 
 
 @bp.route("/<slug>/resume", methods=["GET", "POST"])

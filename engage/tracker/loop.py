@@ -7,13 +7,14 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from engage import audit
 from engage.auth.models import User
 from engage.extensions import db
 from engage.insights.models import ThemeAssignment
-from engage.notify.services import absolute_url, compose, notify, notify_address
+from engage.notify.models import OutboxMessage
+from engage.notify.services import absolute_url, compose, notify, notify_address, notify_phone, uk_mobile
 from engage.panels.models import Comment
 from engage.surveys.models import Answer, Contact
 from engage.tracker.models import LoopNotice, YouSaid
@@ -106,6 +107,7 @@ class Recipient:
     kind: str  # "contact" (a respondent's contact details) or "user" (a panel member)
     ident: int
     email: str = ""
+    mobile: str = ""  # a respondent who left a UK mobile and no email is told by text message
     user: User | None = None
 
     @property
@@ -119,10 +121,12 @@ def recipients(you_said: YouSaid) -> list[Recipient]:
     people = contributors(you_said)
     found: list[Recipient] = []
     if people.response_ids:
-        query = select(Contact).where(
-            Contact.response_id.in_(people.response_ids), Contact.wants_updates.is_(True), Contact.email != ""
-        )
-        found += [Recipient("contact", c.id, email=c.email) for c in db.session.execute(query).scalars()]
+        query = select(Contact).where(Contact.response_id.in_(people.response_ids), Contact.wants_updates.is_(True))
+        for contact in db.session.execute(query.order_by(Contact.id)).scalars():
+            if contact.email:
+                found.append(Recipient("contact", contact.id, email=contact.email))
+            elif mobile := uk_mobile(contact.phone):
+                found.append(Recipient("contact", contact.id, mobile=mobile))
     if people.comment_author_ids:
         query = select(User).where(User.id.in_(people.comment_author_ids), User.notify_updates.is_(True))
         found += [Recipient("user", u.id, user=u) for u in db.session.execute(query.order_by(User.id)).scalars()]
@@ -136,15 +140,33 @@ def still_to_tell(you_said: YouSaid, event: str) -> list[Recipient]:
 
 
 def tell_contributors(statement: YouSaid, event: str, template: str, **context: Any) -> int:
-    """Email each person who contributed and asked to hear back, once per event. Each message is
-    addressed to one person and says nothing about anyone else. Returns how many were queued."""
+    """Email each person who contributed and asked to hear back (or text them, if they left only a mobile), once
+    per event. Each message is addressed to one person and says nothing about anyone else. Returns how many."""
     board = absolute_url("tracker.board", slug=statement.programme.slug)
     people = still_to_tell(statement, event)
     for person in people:
         db.session.add(LoopNotice(event=event, recipient=person.key))
-        email = compose(template, board=board, stop=unsubscribe_link(person.kind, person.ident), **context)
+        stop = unsubscribe_link(person.kind, person.ident)
+        if person.mobile:
+            text = compose(template, folder="texts", board=board, stop=stop, **context)
+            notify_phone(person.mobile, "you_said_update", text, about=event)
+            continue
+        email = compose(template, board=board, stop=stop, **context)
         if person.user is not None:
             notify(person.user, "you_said_update", email, about=event)
         else:
-            notify_address(person.email, "you_said_update", email)
+            notify_address(person.email, "you_said_update", email, about=event)
     return len(people)
+
+
+def messages_about(you_said: YouSaid) -> list[OutboxMessage]:
+    """The emails and texts that told contributors about this statement and its actions, newest first."""
+    events = [OutboxMessage.about == f"published:{you_said.id}"]
+    events += [OutboxMessage.about.like(f"action:{action.id}:%") for action in you_said.actions]
+    query = select(OutboxMessage).where(or_(*events)).order_by(OutboxMessage.id.desc())
+    return list(db.session.execute(query).scalars())
+
+
+def message_of(you_said: YouSaid, message_id: int) -> OutboxMessage | None:
+    """One of the statement's messages (None: no such message, or about something else)."""
+    return next((m for m in messages_about(you_said) if m.id == message_id), None)

@@ -10,6 +10,7 @@ from engage.auth.permissions import require_manager
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.forms import options, show_error
+from engage.notify import jobs
 from engage.panels.services import diff_words
 from engage.programmes.models import Programme
 from engage.programmes.services import programme_or_404
@@ -144,10 +145,23 @@ def _statement_page(you_said: YouSaid, problem: str | None = None, status: int =
             reach=reach.you_said_reach(you_said),
             candidates=statements.candidate_quotes(you_said),
             held=statements.held_quote_ids(you_said.quotes),
+            messages=loop.messages_about(you_said),
             problem=problem,
         ),
         status,
     )
+
+
+@bp.route(f"{PREFIX}/statements/<int:statement_id>/messages/<int:message_id>/send-again", methods=["POST"])
+def send_again(statement_id: int, message_id: int) -> HttpResponse:
+    """Queue a message to a contributor that was not sent, to be tried again from the start."""
+    you_said = _statement(statement_id)
+    message = loop.message_of(you_said, message_id)
+    if message is None:
+        abort(404)
+    jobs.send_again(current_user, message)
+    flash("The message will be sent again with the next batch.")
+    return redirect(url_for("tracker.statement", statement_id=you_said.id, _anchor="messages"))
 
 
 @bp.route(f"{PREFIX}/statements/<int:statement_id>/quotes", methods=["POST"])

@@ -81,6 +81,8 @@ PAGES = [
     ("lead", "/surveys/manage/{survey}/preview?format=easy_read", 200, False),
     ("lead", "/surveys/manage/{survey}/preview?format=bsl", 200, False),
     ("lead", "/surveys/manage/{survey}/formats", 200, True),
+    ("lead", "/surveys/manage/{survey}/formats/confirmation", 200, False),
+    ("lead", "/surveys/manage/{survey}/formats/crisis", 200, False),
     ("lead", "/surveys/manage/{survey}/questions/{question}/formats", 200, True),
     ("lead", "/surveys/manage/{survey}/bsl-answers", 200, False),
     ("lead", "/surveys/manage/{survey}/bsl-answers/{bsl_answer}", 200, True),
