@@ -102,9 +102,9 @@ def _init_extensions(app: Flask) -> None:
 # Modules whose import attaches views to their package's blueprint.
 VIEW_MODULES = (
     "admin.routes", "auth.routes", "insights.routes", "media.routes", "pages.routes", "panels.routes",
-    "panels.people_routes", "programmes.routes", "representation.routes", "rights.routes", "safeguarding.routes",
-    "surveys.manage", "surveys.formats_routes", "surveys.results_routes", "surveys.routes", "tracker.routes",
-    "tracker.board",
+    "panels.ladder_routes", "panels.people_routes", "programmes.routes", "representation.routes", "rights.routes",
+    "safeguarding.routes", "surveys.manage", "surveys.formats_routes", "surveys.results_routes", "surveys.routes",
+    "tracker.routes", "tracker.board",
 )  # fmt: skip
 BLUEPRINTS = (
     "pages",

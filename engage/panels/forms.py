@@ -21,6 +21,7 @@ from wtforms.validators import URL, InputRequired, NumberRange, Optional
 from engage.auth.forms import SetPasswordForm
 from engage.auth.models import ACCESS_NEEDS
 from engage.forms import NOT_OFFERED, MultiCheckboxField, email_format, max_length, options, required, strip
+from engage.panels.ladder import RUNGS
 from engage.panels.models import ADJUSTMENTS, MemberRole, Outcome, PanelKind, Stance
 
 COMMENT_LIMIT = 2000
@@ -225,3 +226,20 @@ class InvolvementForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=10000, message="Enter an amount from £0 to £10,000")],
     )
     declined = BooleanField("They declined payment (for example, because of benefits): record the time only")
+
+
+class LadderForm(FlaskForm):
+    rung = RadioField(
+        "Where is this programme on the ladder of co-production now?",
+        description="Think of how the programme has worked with you and other members lately.",
+        coerce=int,
+        choices=options((n, f"{name}: {words}") for n, (name, words) in reversed(list(enumerate(RUNGS, start=1)))),
+        validators=[InputRequired("Choose where the programme is on the ladder")],
+        invalid_choice_message=NOT_OFFERED,
+    )
+    comment = TextAreaField(
+        "Why? (optional)",
+        description="For example, what would move it up a rung.",
+        filters=[strip],
+        validators=[max_length(2000, "Your comment")],
+    )

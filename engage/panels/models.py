@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
@@ -285,3 +285,19 @@ class InvolvementRecord(db.Model):
 
     panel: Mapped[Panel] = relationship()
     user: Mapped[User] = relationship()
+
+
+class LadderRating(db.Model):
+    """A panel member's rating of how far a programme co-produces, on Think Local Act Personal's ladder."""
+
+    __table_args__ = (CheckConstraint("rung BETWEEN 1 AND 7", name="rung_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    rung: Mapped[int]  # 1 coercion … 7 co-production
+    comment: Mapped[str] = mapped_column(Text, default="")
+    rated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<LadderRating programme={self.programme_id} rung={self.rung}>"

@@ -18,12 +18,14 @@ from engage.programmes.services import slugify
 from engage.signals import programme_surveys
 from engage.surveys.equality import EQUALITY_SET
 from engage.surveys.formats import copy_bsl, discard_unused
+from engage.surveys.instruments import keep_scoring
 from engage.surveys.models import Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
 
 RESERVED_SLUGS = {"manage", "new"}
 QUESTION_FIELDS = (
     "kind", "prompt", "hint", "required", "options", "scale_min", "scale_max", "scale_min_label",
     "scale_max_label", "max_length", "content_warning", "show_if_question_id", "show_if_values", "equality_key",
+    "instrument", "instrument_item",
     "easy_read_prompt", "easy_read_hint", "easy_read_options", "easy_read_image_id", "easy_read_image_alt",
 )  # fmt: skip
 
@@ -171,14 +173,17 @@ def add_question(actor: User, survey: Survey, values: dict[str, Any]) -> Questio
     return question
 
 
-def update_question(actor: User, question: Question, values: dict[str, Any]) -> None:
-    """Change a question's wording, kind, options or condition."""
+def update_question(actor: User, question: Question, values: dict[str, Any]) -> bool:
+    """Change a question's wording, kind, options or condition. Returns False when the change turned off the
+    scoring of the instrument the question came from."""
     _check_options(values)
     _check_condition(question.survey, question, values)
+    scored = keep_scoring(question, values)
     for name, value in values.items():
         setattr(question, name, value)
-    audit.record(actor.id, "question_updated", question)
+    audit.record(actor.id, "question_updated", question, "" if scored else "instrument scoring turned off")
     db.session.flush()
+    return scored
 
 
 def delete_question(actor: User, question: Question) -> None:

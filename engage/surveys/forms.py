@@ -10,6 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    DecimalField,
     EmailField,
     Field,
     HiddenField,
@@ -496,3 +497,24 @@ def entry_form(survey: Any, **kwargs: Any) -> FlaskForm:
         # Conditions are checked when the response is stored, so no question is required here.
         setattr(EntryForm, f"q{question.id}", answer_field(question, required=False))
     return EntryForm(**kwargs)
+
+
+class ReferenceForm(FlaskForm):
+    life = DecimalField(
+        "Reference for subjective quality of life (optional)",
+        description="A mean from 1 to 7, for example from a published study of people like yours.",
+        places=2,
+        validators=[Optional(), NumberRange(1, 7, "Enter a number from 1 to 7")],
+    )
+    treatment = DecimalField(
+        "Reference for treatment satisfaction (optional)",
+        description="A mean from 1 to 7.",
+        places=2,
+        validators=[Optional(), NumberRange(1, 7, "Enter a number from 1 to 7")],
+    )
+    source = StringField(
+        "Where the figures come from",
+        description="For example, the study's authors, year and the group it measured.",
+        filters=[strip],
+        validators=[too_long(300, "The source")],
+    )

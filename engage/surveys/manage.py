@@ -13,7 +13,7 @@ from engage.forms import options, refuse, show_error
 from engage.panels.services import panels_for
 from engage.programmes import services as programmes
 from engage.programmes.models import Programme
-from engage.surveys import bp, building, formats, posters
+from engage.surveys import bp, building, formats, instruments, posters
 from engage.surveys.forms import QuestionForm, StatusForm, SurveyForm, answer_form
 from engage.surveys.models import Format, Question, Survey, SurveyStatus
 
@@ -64,14 +64,18 @@ def new_survey() -> str | HttpResponse:
 def overview(survey_id: int) -> str:
     """A survey's questions, status and links to preview and results."""
     survey = managed_survey(survey_id)
-    form = StatusForm(data={"status": survey.status.value})
+    return _overview_page(survey, StatusForm(data={"status": survey.status.value}))
+
+
+def _overview_page(survey: Survey, status_form: StatusForm) -> str:
     return render_template(
         "surveys/manage/overview.html",
         survey=survey,
-        status_form=form,
+        status_form=status_form,
         submitted=building.submitted_count(survey),
         easy_read_warnings=building.easy_read_warnings(survey),
         format_warnings=formats.format_warnings(survey),
+        instruments=instruments.INSTRUMENTS,
     )
 
 
@@ -104,14 +108,7 @@ def set_status(survey_id: int) -> str | HttpResponse:
         else:
             flash(f"The survey is now {survey.status.value}.")
             return redirect(url_for("surveys.overview", survey_id=survey.id))
-    return render_template(
-        "surveys/manage/overview.html",
-        survey=survey,
-        status_form=form,
-        submitted=building.submitted_count(survey),
-        easy_read_warnings=building.easy_read_warnings(survey),
-        format_warnings=formats.format_warnings(survey),
-    )
+    return _overview_page(survey, form)
 
 
 @bp.route("/manage/<int:survey_id>/duplicate", methods=["POST"])
@@ -174,15 +171,18 @@ def edit_question(survey_id: int, question_id: int) -> str | HttpResponse:
     survey = managed_survey(survey_id)
     question = question_of(survey, question_id)
     form = _question_form(survey, question)
+    instrument = instruments.INSTRUMENTS[question.instrument].name if question.instrument else ""
     if form.validate_on_submit():
         try:
-            building.update_question(current_user, question, form.values())
+            scored = building.update_question(current_user, question, form.values())
         except EngageError as error:
             show_error(form, error)
         else:
-            flash("Question saved.")
+            flash("Question saved." if scored else f"Question saved. It is no longer scored as part of {instrument}.")
             return redirect(url_for("surveys.overview", survey_id=survey.id))
-    return render_template("surveys/manage/question_form.html", survey=survey, form=form, question=question)
+    return render_template(
+        "surveys/manage/question_form.html", survey=survey, form=form, question=question, instrument_name=instrument
+    )
 
 
 @bp.route("/manage/<int:survey_id>/questions/<int:question_id>/move", methods=["POST"])
@@ -227,6 +227,19 @@ def add_equality(survey_id: int) -> HttpResponse:
     survey = managed_survey(survey_id)
     added = building.add_equality_set(current_user, survey)
     flash(f"Added {added} equality monitoring questions." if added else "The survey already has them all.")
+    return redirect(url_for("surveys.overview", survey_id=survey.id))
+
+
+@bp.route("/manage/<int:survey_id>/instruments", methods=["POST"])
+def add_instrument(survey_id: int) -> HttpResponse:
+    """Copy a ready-made instrument's questions into the survey."""
+    survey = managed_survey(survey_id)
+    key = request.form.get("instrument", "")
+    if key not in instruments.INSTRUMENTS:
+        abort(400)
+    added = instruments.add_instrument(current_user, survey, key)
+    name = instruments.INSTRUMENTS[key].name
+    flash(f"Added the {added} questions of {name}." if added else f"The survey already has every {name} question.")
     return redirect(url_for("surveys.overview", survey_id=survey.id))
 
 

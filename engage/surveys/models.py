@@ -163,6 +163,10 @@ class Question(db.Model):
     show_if_values: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Set on the questions of the equality monitoring set, for example "ethnicity".
     equality_key: Mapped[str | None] = mapped_column(String(40))
+    # Set on a ready-made instrument's questions (see surveys.instruments), for example "dialog" and "job";
+    # cleared when a change to the question would make its scoring wrong.
+    instrument: Mapped[str | None] = mapped_column(String(20))
+    instrument_item: Mapped[str | None] = mapped_column(String(40))
     easy_read_prompt: Mapped[str] = mapped_column(Text, default="")
     easy_read_hint: Mapped[str] = mapped_column(Text, default="")
     easy_read_options: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -287,6 +291,24 @@ class Answer(db.Model):
     @property
     def is_empty(self) -> bool:
         return not self.text.strip() and not self.choices and self.video_id is None
+
+
+class ScoreReference(db.Model):
+    """A published figure a lead compares an instrument's score with, such as DIALOG's mean in a trial."""
+
+    __table_args__ = (
+        UniqueConstraint("survey_id", "scale"),
+        CheckConstraint("value >= 1 AND value <= 7", name="value_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    scale: Mapped[str] = mapped_column(String(40))  # "dialog_life" or "dialog_treatment"
+    value: Mapped[float]
+    source: Mapped[str] = mapped_column(String(300))
+
+    def __repr__(self) -> str:
+        return f"<ScoreReference {self.scale}={self.value}>"
 
 
 class Contact(db.Model):

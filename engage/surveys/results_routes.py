@@ -11,9 +11,10 @@ from werkzeug.wrappers import Response as HttpResponse
 from analysis.sentiment import LABELS as SENTIMENT_LABELS
 from engage import audit
 from engage.exceptions import EngageError
-from engage.forms import paginate
-from engage.surveys import bp, formats, importing, results
+from engage.forms import paginate, show_error
+from engage.surveys import bp, formats, importing, instruments, results
 from engage.surveys.demo import ATTRIBUTION
+from engage.surveys.forms import ReferenceForm
 from engage.surveys.manage import managed_survey
 from engage.surveys.models import Channel, Format, Survey
 
@@ -64,6 +65,8 @@ def results_page(survey_id: int) -> str:
         filters=filters,
         total=results.response_count(ids),
         question_results=results.question_results(survey, ids),
+        scores=instruments.results(survey, ids),
+        references=instruments.references(survey),
         groups=[q for q in survey.questions if q.equality_key and q.kind.is_choice],
         demo_note=ATTRIBUTION if results.any_demo(ids) else None,
         awaiting=formats.awaiting_interpretation(survey),
@@ -71,6 +74,33 @@ def results_page(survey_id: int) -> str:
         Format=Format,
         Channel=Channel,
     )
+
+
+@bp.route("/manage/<int:survey_id>/instruments/references", methods=["GET", "POST"])
+def score_references(survey_id: int) -> str | HttpResponse:
+    """Set the published reference lines DIALOG's subscores are shown against."""
+    survey = managed_survey(survey_id)
+    current = instruments.references(survey)
+    form = ReferenceForm()
+    if request.method == "GET":
+        form.life.data = current["dialog_life"].value if "dialog_life" in current else None
+        form.treatment.data = current["dialog_treatment"].value if "dialog_treatment" in current else None
+        form.source.data = next((r.source for r in current.values()), "")
+    if form.validate_on_submit():
+        values = {"dialog_life": form.life.data, "dialog_treatment": form.treatment.data}
+        try:
+            instruments.set_references(
+                current_user,
+                survey,
+                {k: float(v) if v is not None else None for k, v in values.items()},
+                form.source.data,
+            )
+        except EngageError as error:
+            show_error(form, error)
+        else:
+            flash("Reference lines saved.")
+            return redirect(url_for("surveys.results_page", survey_id=survey.id, _anchor="instruments"))
+    return render_template("surveys/manage/references.html", survey=survey, form=form), (400 if form.errors else 200)
 
 
 @bp.route("/manage/<int:survey_id>/results/<int:question_id>")

@@ -17,9 +17,10 @@ from engage.demo import PROGRAMME_SLUG
 from engage.extensions import db
 from engage.panels.demo import DRAFT_TITLE
 from engage.panels.models import Comment, Draft, Stance
-from engage.surveys import answering
+from engage.surveys import answering, instruments
 from engage.surveys.demo import SLUG as SURVEY_SLUG
-from engage.surveys.models import Format, Survey
+from engage.surveys.models import Answer, Format, Response, ResponseStatus, Survey
+from engage.timeutil import utcnow
 from engage.tracker.models import Quote, YouSaid
 from tests.browser.conftest import DEMO_PASSWORD, axe_violations, sign_in
 
@@ -230,4 +231,40 @@ def test_a_posters_qr_code_reads_back_as_the_short_link_to_the_survey(
         assert page.get_by_text(f"go to {typed}").count() >= 1, "the short link is printed beside the code"
     page.goto(urlsplit(link).path)
     assert page.locator("h1").inner_text().strip() == title
+    page.close()
+
+
+def test_instrument_scores_read_as_labelled_charts_with_tables_at_320_px(
+    live_app: Flask, context_for: Callable[[str], BrowserContext]
+) -> None:
+    with live_app.app_context():
+        demo = db.session.execute(select(Survey).where(Survey.slug == SURVEY_SLUG)).scalar_one()
+        lead = db.session.execute(select(User).where(User.email == "lead@demo.engage.test")).scalar_one()
+        survey = Survey(programme_id=demo.programme_id, slug="scored-in-the-browser", title="Scored in the browser")
+        db.session.add(survey)
+        db.session.flush()
+        for key in ("fft", "dialog"):
+            instruments.add_instrument(lead, survey, key)
+        for n in range(12):
+            response = Response(survey=survey, status=ResponseStatus.SUBMITTED, submitted_at=utcnow())
+            for question in survey.questions:
+                options = question.choices()
+                if options:
+                    response.answers.append(Answer(question=question, choices=[options[n % len(options)]]))
+            db.session.add(response)
+        db.session.commit()
+        survey_id = survey.id
+    page = context_for("lead").new_page()
+    page.set_viewport_size({"width": 320, "height": 900})
+    page.goto(f"/surveys/manage/{survey_id}/results")
+    assert page.get_by_text("% positive").count() == 1
+    for caption in ("Friends and Family Test answers", "DIALOG subscores", "DIALOG: mean rating of each part"):
+        assert page.locator("caption", has_text=caption).count() >= 1, caption
+    rows = page.locator("#instruments ~ section .engage-bars__row")
+    assert rows.count() >= 8
+    for row in rows.all():
+        assert row.locator(".engage-bars__label").first.inner_text().strip()
+        assert row.locator(".engage-bars__value").first.inner_text().strip()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, "nothing spills sideways"
+    assert axe_violations(page) == []
     page.close()
