@@ -9,7 +9,7 @@ from flask import abort, flash, request
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from sqlalchemy import Select
-from wtforms import Field, IntegerField, SelectMultipleField
+from wtforms import DecimalField, Field, IntegerField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
@@ -30,6 +30,21 @@ class MultiCheckboxField(SelectMultipleField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("invalid_choice_message", NOT_OFFERED)
         super().__init__(*args, **kwargs)
+
+
+class NumberField(DecimalField):
+    """A decimal field whose message for text that is not a number is written for people."""
+
+    def __init__(self, *args: Any, invalid_message: str = "Enter a number, like 28 or 4.5", **kwargs: Any) -> None:
+        kwargs.setdefault("places", None)
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.invalid_message) from error
 
 
 class WholeNumberField(IntegerField):

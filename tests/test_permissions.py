@@ -27,6 +27,7 @@ ADMIN_ONLY = {"anonymous": 303, "admin": 200, "*": 403}
 ADMIN_ONLY_REDIRECT = {"anonymous": 303, "admin": 302, "*": 403}
 LEAD_REDIRECT = {"anonymous": 303, "lead": 302, "admin": 302, "*": 403}
 LEAD_400 = {"anonymous": 303, "lead": 400, "admin": 400, "*": 403}
+NOT_FOUND_FOR_LEADS = {"anonymous": 303, "lead": 404, "admin": 404, "*": 403}
 # Leads of the programme, and members of a panel the draft was sent to.
 READERS = {"anonymous": 303, "lead": 200, "admin": 200, "member": 200, "*": 403}
 AUTHOR = {"anonymous": 303, "member": 200, "*": 403}
@@ -36,6 +37,7 @@ NO_DRAFT = {"*": 302}
 SURVEY = "/surveys/{survey_slug}"
 MANAGE = "/surveys/manage/{survey}"
 TRACKER = "/you-said-we-did"
+PROGRAMME_COMPONENT = "/programmes/{slug}/components/{component}"
 
 # (endpoint, method) -> (path, {role: status}); "*" is every role not named.
 MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
@@ -74,6 +76,14 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("programmes.new_component", "POST"): ("/programmes/{slug}/components/new", LEAD_OF_PROGRAMME),
     ("programmes.edit_component", "GET"): ("/programmes/{slug}/components/{component}/edit", LEAD_OF_PROGRAMME),
     ("programmes.edit_component", "POST"): ("/programmes/{slug}/components/{component}/edit", LEAD_OF_PROGRAMME),
+    ("programmes.indicator_list", "GET"): ("/programmes/{slug}/indicators", LEAD_OF_PROGRAMME),
+    ("programmes.new_indicator", "GET"): (PROGRAMME_COMPONENT + "/indicators/new", LEAD_OF_PROGRAMME),
+    ("programmes.new_indicator", "POST"): (PROGRAMME_COMPONENT + "/indicators/new", LEAD_400),
+    # No such indicator: the programme is checked first, so only its leads learn that.
+    ("programmes.indicator_page", "GET"): ("/programmes/{slug}/indicators/999999", NOT_FOUND_FOR_LEADS),
+    ("programmes.indicator_page", "POST"): ("/programmes/{slug}/indicators/999999", NOT_FOUND_FOR_LEADS),
+    ("programmes.edit_indicator", "GET"): ("/programmes/{slug}/indicators/999999/edit", NOT_FOUND_FOR_LEADS),
+    ("programmes.edit_indicator", "POST"): ("/programmes/{slug}/indicators/999999/edit", NOT_FOUND_FOR_LEADS),
     ("admin.users", "GET"): ("/admin/users", ADMIN_ONLY),
     ("admin.new_user", "GET"): ("/admin/users/new", ADMIN_ONLY),
     ("admin.new_user", "POST"): ("/admin/users/new", ADMIN_ONLY),

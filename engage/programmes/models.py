@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
@@ -48,6 +48,9 @@ class CoreOfferComponent(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     programme: Mapped[Programme] = relationship(back_populates="components")
+    indicators: Mapped[list[Indicator]] = relationship(
+        back_populates="component", order_by="Indicator.id", cascade="all, delete-orphan"
+    )
     changes: Mapped[list[CoreOfferChange]] = relationship(
         back_populates="component",
         order_by="CoreOfferChange.changed_at.desc(), CoreOfferChange.id.desc()",
@@ -71,3 +74,58 @@ class CoreOfferChange(db.Model):
     component: Mapped[CoreOfferComponent] = relationship(back_populates="changes")
     changed_by: Mapped[User | None] = relationship()
     we_did: Mapped[WeDid | None] = relationship("WeDid")
+
+
+class Indicator(db.Model):
+    """A measure a core offer component should move, such as "days from referral to first contact", with where
+    it started, where it should get to, and measurements over time."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    component_id: Mapped[int] = mapped_column(ForeignKey("core_offer_component.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(40))  # "days", "%", "people"
+    lower_is_better: Mapped[bool] = mapped_column(default=True)
+    baseline: Mapped[float]
+    baseline_on: Mapped[date]
+    target: Mapped[float]
+    target_by: Mapped[date | None]
+    # Where the figures come from, for example "SystmOne referrals report, monthly".
+    source: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    component: Mapped[CoreOfferComponent] = relationship(back_populates="indicators")
+    measurements: Mapped[list[Measurement]] = relationship(
+        back_populates="indicator", order_by="Measurement.measured_on", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Indicator {self.id} {self.name!r}>"
+
+    @property
+    def latest(self) -> Measurement | None:
+        return self.measurements[-1] if self.measurements else None
+
+    @property
+    def progress(self) -> int | None:
+        """How far the latest measurement has come from the baseline towards the target, in per cent (it may
+        be below 0, going the wrong way, or above 100); None with no measurement or no distance to go."""
+        if self.latest is None or self.target == self.baseline:
+            return None
+        return round(100 * (self.latest.value - self.baseline) / (self.target - self.baseline))
+
+
+class Measurement(db.Model):
+    __table_args__ = (UniqueConstraint("indicator_id", "measured_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
+    measured_on: Mapped[date]
+    value: Mapped[float]
+    note: Mapped[str] = mapped_column(String(300), default="")
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    indicator: Mapped[Indicator] = relationship(back_populates="measurements")
+
+    def __repr__(self) -> str:
+        return f"<Measurement {self.measured_on} {self.value}>"

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from engage.exceptions import EngageError
 from engage.representation.services import DECILES, DEPRIVATION, GROUP_LABELS
 from engage.surveys.equality import EQUALITY_KEYS, POSTCODE
-from engage.surveys.importing import decode
+from engage.tables import csv_rows
 
 # Percentages are usually published rounded, so a group's may add up to a little more or less than 100.
 ROUNDING = 0.5
@@ -26,13 +23,7 @@ class UploadProblem(EngageError):
 
 def _records(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The heading row, lower-cased, and every non-empty row with its line number."""
-    reader = csv.reader(io.StringIO(decode(data), newline=""), dialect=csv.excel, strict=True)
-    try:
-        rows = [(n, [cell.strip() for cell in row]) for n, row in enumerate(reader, start=1)]
-    except csv.Error as error:
-        message = f"The file is not readable as a CSV: a double quote near line {reader.line_num} is misplaced"
-        raise UploadProblem(message) from error
-    rows = [(n, row) for n, row in rows if any(row)]
+    rows = csv_rows(data)
     if len(rows) < 2:
         raise UploadProblem("The file needs a heading row and at least one row of figures")
     return [heading.lower() for heading in rows[0][1]], rows[1:]

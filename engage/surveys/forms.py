@@ -10,7 +10,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    DecimalField,
     EmailField,
     Field,
     HiddenField,
@@ -23,7 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from engage.forms import NOT_OFFERED, MultiCheckboxField, email_format, options, strip
+from engage.forms import NOT_OFFERED, MultiCheckboxField, NumberField, email_format, options, strip
 from engage.forms import max_length as too_long
 from engage.forms import required as needed
 
@@ -500,16 +499,14 @@ def entry_form(survey: Any, **kwargs: Any) -> FlaskForm:
 
 
 class ReferenceForm(FlaskForm):
-    life = DecimalField(
+    life = NumberField(
         "Reference for subjective quality of life (optional)",
         description="A mean from 1 to 7, for example from a published study of people like yours.",
-        places=2,
         validators=[Optional(), NumberRange(1, 7, "Enter a number from 1 to 7")],
     )
-    treatment = DecimalField(
+    treatment = NumberField(
         "Reference for treatment satisfaction (optional)",
         description="A mean from 1 to 7.",
-        places=2,
         validators=[Optional(), NumberRange(1, 7, "Enter a number from 1 to 7")],
     )
     source = StringField(

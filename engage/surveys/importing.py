@@ -21,6 +21,7 @@ from engage.extensions import db
 from engage.signals import response_submitted
 from engage.surveys.answering import keep_area, new_reference
 from engage.surveys.models import Answer, Channel, Question, QuestionKind, Response, ResponseStatus, Survey
+from engage.tables import decode
 from engage.timeutil import utcnow
 
 MAX_ROWS = 20_000
@@ -81,7 +82,7 @@ def parse(data: bytes) -> Table:
 
 
 def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
-    text = decode(data)
+    text = decode(data)  # raises UnreadableFile, an EngageError the import pages show
     # RFC 4180: commas between fields, double quotes around fields holding commas, quotes or line breaks.
     reader = csv.reader(io.StringIO(text, newline=""), dialect=csv.excel, strict=True)
     try:
@@ -92,21 +93,6 @@ def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
             "closed. Text containing commas, quotes or line breaks must be inside double quotes, with each quote "
             "inside doubled"
         ) from error
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without a byte order mark), or Windows-1252 as Excel's plain "CSV" saves in the UK."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    # UTF-16 ("Unicode text") and binary files hold NUL bytes; Windows-1252 text never does.
-    if b"\x00" not in data:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            pass
-    raise ImportProblem("The file must be a CSV saved as UTF-8. In Excel, choose Save As, then “CSV UTF-8”")
 
 
 def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from engage import audit
 from engage.auth.models import User
 from engage.extensions import db
-from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
+from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Indicator, Programme
 from engage.timeutil import utcnow
 from engage.tracker.loop import tell_contributors
 from engage.tracker.models import ActionStatus, ActionUpdate, WeDid, YouSaid
@@ -27,9 +27,10 @@ class ActionFields:
     completed_on: date | None = None
     evidence_url: str = ""
     component_ids: list[int] = field(default_factory=list)
+    indicator_ids: list[int] = field(default_factory=list)
 
 
-def _check_action(programme: Programme, fields: ActionFields) -> list[CoreOfferComponent]:
+def _check_action(programme: Programme, fields: ActionFields) -> tuple[list[CoreOfferComponent], list[Indicator]]:
     if not 0 <= fields.progress <= 100:
         raise TrackerError("Progress must be a whole number from 0 to 100", "progress")
     if fields.status == ActionStatus.NOT_TAKEN_FORWARD and not fields.reason.strip():
@@ -41,10 +42,16 @@ def _check_action(programme: Programme, fields: ActionFields) -> list[CoreOfferC
         raise TrackerError("Choose components of this programme's core offer", "component_ids")
     if not fields.component_ids:
         raise TrackerError("Choose at least one part of the core offer this action changes", "component_ids")
-    return [components[i] for i in fields.component_ids]
+    indicators = {i.id: i for c in programme.components for i in c.indicators}
+    if any(i not in indicators for i in fields.indicator_ids):
+        raise TrackerError("Choose indicators of this programme's core offer", "indicator_ids")
+    return [components[i] for i in fields.component_ids], [indicators[i] for i in fields.indicator_ids]
 
 
-def _apply_action(action: WeDid, fields: ActionFields, components: list[CoreOfferComponent]) -> None:
+def _apply_action(
+    action: WeDid, fields: ActionFields, linked: tuple[list[CoreOfferComponent], list[Indicator]]
+) -> None:
+    components, action.indicators = linked
     action.what, action.owner, action.detail = fields.what, fields.owner, fields.detail
     action.status = fields.status
     action.reason = fields.reason if fields.status == ActionStatus.NOT_TAKEN_FORWARD else ""
@@ -82,10 +89,10 @@ def change_description(actor: User, action: WeDid, component: CoreOfferComponent
 
 
 def add_action(actor: User, you_said: YouSaid, fields: ActionFields) -> WeDid:
-    components = _check_action(you_said.programme, fields)
+    linked = _check_action(you_said.programme, fields)
     action = WeDid()
     you_said.actions.append(action)
-    _apply_action(action, fields, components)
+    _apply_action(action, fields, linked)
     first = ActionUpdate(by_id=actor.id, status=action.status, progress=action.progress, note="Action added")
     action.updates.append(first)
     db.session.add(action)
@@ -97,9 +104,9 @@ def add_action(actor: User, you_said: YouSaid, fields: ActionFields) -> WeDid:
 
 def update_action(actor: User, action: WeDid, fields: ActionFields, note: str) -> None:
     """Change an action; a dated timeline entry records it, and contributors hear of a new status once."""
-    components = _check_action(action.you_said.programme, fields)
+    linked = _check_action(action.you_said.programme, fields)
     before = action.status
-    _apply_action(action, fields, components)
+    _apply_action(action, fields, linked)
     action.updates.append(ActionUpdate(by_id=actor.id, status=action.status, progress=action.progress, note=note))
     audit.record(actor.id, "we_did_updated", action, f"status={action.status.value}")
     if action.status != before and action.you_said.is_published:

@@ -11,6 +11,7 @@ from flask import Response, render_template, request
 from werkzeug.wrappers import Response as HttpResponse
 
 from engage.notify.services import absolute_url
+from engage.programmes.indicators import indicators_of
 from engage.programmes.models import Programme
 from engage.programmes.services import programme_or_404
 from engage.tracker import actions, bp, loop, reach, reporting, statements
@@ -45,6 +46,7 @@ def _board(programme: Programme, template: str) -> tuple[str, int]:
             charts=reporting.board_charts(programme, published),
             statuses=list(ActionStatus),
             reach=reach.reaches(items),
+            indicators=indicators_of(programme),
         ),
         400 if problem else 200,
     )

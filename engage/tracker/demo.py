@@ -17,7 +17,8 @@ from engage.insights import jobs
 from engage.insights import services as insights
 from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment
 from engage.panels.models import Comment
-from engage.programmes.models import CoreOfferComponent, Programme
+from engage.programmes import indicators
+from engage.programmes.models import CoreOfferComponent, Indicator, Programme
 from engage.surveys.models import Answer, Contact
 from engage.tracker import actions, statements
 from engage.tracker.models import ActionStatus, YouSaid
@@ -119,6 +120,7 @@ def load_demo_board(programme: Programme, lead: User) -> None:
         )
         statements.publish(lead, contact_in_bsl)
     if crisis is not None or wait is not None:
+        call_back = _demo_indicator(lead, access)
         waiting = statement(
             "Waiting to hear back is hard, especially in a crisis",
             "People told us about getting help in a crisis and waiting for a call back after asking for help. "
@@ -134,6 +136,7 @@ def load_demo_board(programme: Programme, lead: User) -> None:
             change=lambda d: d + " We call you back within 2 working days, and the same day in a crisis.",
             status=ActionStatus.DONE,
             completed_on=date.today() - timedelta(days=7),
+            indicator_ids=[call_back.id],
         )
         act(
             waiting,
@@ -192,6 +195,25 @@ def load_demo_board(programme: Programme, lead: User) -> None:
 # quoted), and also answered the survey, was quoted, and left contact details. An administrator can find,
 # export and erase them under Data rights.
 FINDABLE_EMAIL, FINDABLE_NAME = "jordan.member@demo.engage.test", "Jordan Member"
+
+
+def _demo_indicator(lead: User, access: CoreOfferComponent) -> Indicator:
+    """How long people wait for a call back, falling month by month (invented figures, and the source says so)."""
+    today = date.today()
+    fields = indicators.IndicatorFields(
+        name="Working days from asking for help to a call back",
+        unit="days",
+        lower_is_better=True,
+        baseline=6.5,
+        baseline_on=today - timedelta(days=150),
+        target=2,
+        target_by=today + timedelta(days=90),
+        source="Demo figures, invented for the demo (a real one would name its report, such as the referrals log)",
+    )
+    indicator = indicators.add_indicator(lead, access, fields)
+    for months_ago, value in ((4, 6.1), (3, 5.2), (2, 3.8), (1, 2.6)):
+        indicators.add_measurement(lead, indicator, today - timedelta(days=30 * months_ago), value, "")
+    return indicator
 
 
 def _findable_person(you_said: YouSaid) -> bool:

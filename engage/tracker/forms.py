@@ -71,6 +71,11 @@ class ActionForm(FlaskForm):
         validators=[needed("Enter who is responsible"), too_long(200, "Who is responsible")],
     )
     component_ids = MultiCheckboxField("Which parts of the core offer does this change?", coerce=int)
+    indicator_ids = MultiCheckboxField(
+        "Which outcome indicators is it meant to move? (optional)",
+        description="The public board shows them beside the action.",
+        coerce=int,
+    )
     status = RadioField(
         "Status",
         choices=options(STATUS_CHOICES),
@@ -110,6 +115,7 @@ class ActionForm(FlaskForm):
 
     def set_components(self, components: list[Any]) -> None:
         self.component_ids.choices = options((c.id, c.title) for c in components)
+        self.indicator_ids.choices = options((i.id, f"{i.name} ({c.title})") for c in components for i in c.indicators)
 
 
 class DescriptionForm(FlaskForm):

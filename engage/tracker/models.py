@@ -14,7 +14,7 @@ from engage.insights.models import Theme
 from engage.media.models import MediaFile
 from engage.modeltypes import db_enum
 from engage.panels.models import Comment
-from engage.programmes.models import CoreOfferComponent, Programme
+from engage.programmes.models import CoreOfferComponent, Indicator, Programme
 from engage.timeutil import utcnow
 
 you_said_themes = Table(
@@ -35,6 +35,14 @@ we_did_components = Table(
     db.metadata,
     Column("we_did_id", ForeignKey("we_did.id", ondelete="CASCADE"), primary_key=True),
     Column("component_id", ForeignKey("core_offer_component.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# The indicators an action is meant to move.
+we_did_indicators = Table(
+    "we_did_indicators",
+    db.metadata,
+    Column("we_did_id", ForeignKey("we_did.id", ondelete="CASCADE"), primary_key=True),
+    Column("indicator_id", ForeignKey("indicator.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
@@ -122,6 +130,7 @@ class WeDid(db.Model):
     components: Mapped[list[CoreOfferComponent]] = relationship(
         secondary=we_did_components, order_by=CoreOfferComponent.position
     )
+    indicators: Mapped[list[Indicator]] = relationship(secondary=we_did_indicators, order_by=Indicator.id)
     updates: Mapped[list[ActionUpdate]] = relationship(
         back_populates="action",
         order_by="ActionUpdate.at.desc(), ActionUpdate.id.desc()",

@@ -258,6 +258,7 @@ def _action_form(programme: Programme, action: WeDid | None = None) -> ActionFor
         form = ActionForm(obj=action)
         form.status.data = action.status.value
         form.component_ids.data = [c.id for c in action.components]
+        form.indicator_ids.data = [i.id for i in action.indicators]
         form.note.data = ""
     else:
         form = ActionForm()
@@ -277,6 +278,7 @@ def _action_fields(form: ActionForm) -> actions.ActionFields:
         completed_on=form.completed_on.data,
         evidence_url=form.evidence_url.data or "",
         component_ids=list(form.component_ids.data or []),
+        indicator_ids=list(form.indicator_ids.data or []),
     )
 
 

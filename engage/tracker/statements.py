@@ -170,6 +170,7 @@ def you_saids(programme: Programme, published_only: bool = False) -> list[YouSai
             selectinload(YouSaid.easy_read_image),
             selectinload(YouSaid.actions).selectinload(WeDid.components),
             selectinload(YouSaid.actions).selectinload(WeDid.updates),
+            selectinload(YouSaid.actions).selectinload(WeDid.indicators),
         )
     )
     if published_only:

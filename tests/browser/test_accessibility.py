@@ -17,7 +17,7 @@ from engage.insights.models import Theme
 from engage.notify.models import OutboxMessage
 from engage.panels.demo import DRAFT_TITLE
 from engage.panels.models import Comment, Draft, Meeting
-from engage.programmes.models import CoreOfferComponent
+from engage.programmes.models import CoreOfferComponent, Indicator
 from engage.rights.models import RightsRequest
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys.demo import SLUG as SURVEY_SLUG
@@ -90,6 +90,10 @@ PAGES = [
     ("lead", "/surveys/manage/{survey}/poster", 200, False),
     ("lead", "/surveys/manage/{survey}/instruments/references", 200, True),
     ("lead", "/panels/programme/" + PROGRAMME_SLUG + "/co-production", 200, False),
+    ("lead", PROGRAMME + "/indicators", 200, False),
+    ("lead", PROGRAMME + "/indicators/{indicator}", 200, True),
+    ("lead", PROGRAMME + "/indicators/{indicator}/edit", 200, True),
+    ("lead", PROGRAMME + "/components/{component}/indicators/new", 200, True),
     ("member", "/panels/programme/" + PROGRAMME_SLUG + "/co-production", 200, True),
     ("lead", "/surveys/manage/{survey}/poster?layout=flyers", 200, False),
     ("lead", "/representation/" + PROGRAMME_SLUG, 200, False),
@@ -191,6 +195,7 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
             "action_component": action.components[0].id,
             "message": db.session.execute(select(OutboxMessage.id).order_by(OutboxMessage.id)).scalars().first(),
             "bsl_answer": db.session.execute(select(Answer.id).where(Answer.video_id.is_not(None))).scalars().first(),
+            "indicator": db.session.execute(select(Indicator.id).order_by(Indicator.id)).scalars().first(),
         }
 
 
