@@ -101,7 +101,7 @@ def _init_extensions(app: Flask) -> None:
 
 # Modules whose import attaches views to their package's blueprint.
 VIEW_MODULES = (
-    "admin.routes", "auth.routes", "insights.routes", "media.routes", "pages.routes", "panels.routes",
+    "admin.routes", "annual.routes", "auth.routes", "insights.routes", "media.routes", "pages.routes", "panels.routes",
     "panels.ladder_routes", "panels.people_routes", "programmes.routes", "representation.routes", "rights.routes",
     "safeguarding.routes", "surveys.manage", "surveys.formats_routes", "surveys.results_routes", "surveys.routes",
     "tracker.routes", "tracker.board",
@@ -119,6 +119,7 @@ BLUEPRINTS = (
     "tracker",
     "rights",
     "representation",
+    "annual",
     "surveys.posters",  # the short links on posters, at /s/
 )
 

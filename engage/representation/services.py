@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
@@ -85,6 +85,9 @@ class GroupProfile:
     def under(self) -> list[Row]:
         return [row for row in self.rows if row.under]
 
+    def category_label(self, category: str) -> str:
+        return category_label(self.key, category)
+
 
 @dataclass
 class Profile:
@@ -115,9 +118,14 @@ def population_of(programme: Programme) -> tuple[dict[str, dict[str, float]], st
     return local, population.source, True
 
 
-def submitted(programme: Programme, survey: Survey | None = None) -> Select[tuple[int]]:
-    """Ids of the submitted responses to one survey, or to all of a programme's surveys."""
+def submitted(
+    programme: Programme, survey: Survey | None = None, between: tuple[datetime, datetime] | None = None
+) -> Select[tuple[int]]:
+    """Ids of the submitted responses to one survey, or to all of a programme's surveys (sent between two
+    moments, if given)."""
     query = select(Response.id).join(Survey).where(Response.status == ResponseStatus.SUBMITTED)
+    if between is not None:
+        query = query.where(Response.submitted_at >= between[0], Response.submitted_at < between[1])
     if survey is not None:
         return query.where(Response.survey_id == survey.id)
     return query.where(Survey.programme_id == programme.id)
@@ -143,10 +151,12 @@ def counts(response_ids: Select[tuple[int]]) -> tuple[int, dict[str, Counter[str
     return total, chosen
 
 
-def profile(programme: Programme, survey: Survey | None = None) -> Profile:
+def profile(
+    programme: Programme, survey: Survey | None = None, between: tuple[datetime, datetime] | None = None
+) -> Profile:
     """The respondents' equality profile beside the population's, group by group, with small counts withheld."""
     figures, source, local = population_of(programme)
-    total, chosen = counts(submitted(programme, survey))
+    total, chosen = counts(submitted(programme, survey, between))
     threshold = current_app.config["SMALL_COUNT_THRESHOLD"]
     result = Profile(total, source, local, threshold=threshold)
     for key in [k for k in GROUP_LABELS if k in figures]:

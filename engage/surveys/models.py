@@ -59,11 +59,19 @@ class Channel(enum.StrEnum):
     EVENT = "event"
     IMPORT = "import"
 
+    @property
+    def label(self) -> str:
+        return {"event": "Drop-in or event", "import": "Another survey tool"}.get(self.value, self.value.capitalize())
+
 
 class Format(enum.StrEnum):
     STANDARD = "standard"
     EASY_READ = "easy_read"
     BSL = "bsl"
+
+    @property
+    def label(self) -> str:
+        return {"easy_read": "Easy read", "bsl": "BSL"}.get(self.value, self.value.capitalize())
 
 
 class ResponseStatus(enum.StrEnum):

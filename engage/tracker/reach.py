@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import Select, select
 
@@ -173,11 +174,14 @@ def reaches(statements: list[YouSaid]) -> dict[int, Reach]:
     return result
 
 
-def programme_reach(programme: Programme) -> Reach:
+def programme_reach(programme: Programme, between: tuple[datetime, datetime] | None = None) -> Reach:
+    """Everyone who answered the programme's surveys (sent between two moments, if given)."""
     query = (
         select(Response.id)
         .join(Survey)
         .where(Survey.programme_id == programme.id, Response.status == ResponseStatus.SUBMITTED)
     )
+    if between is not None:
+        query = query.where(Response.submitted_at >= between[0], Response.submitted_at < between[1])
     facts = _response_facts(query)
     return _tally(set(facts), facts)

@@ -10,6 +10,7 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext
 from sqlalchemy import select
 
+from engage.annual.report import current_year
 from engage.auth.models import Role, User
 from engage.demo import PROGRAMME_SLUG
 from engage.extensions import db
@@ -22,6 +23,7 @@ from engage.rights.models import RightsRequest
 from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys.demo import SLUG as SURVEY_SLUG
 from engage.surveys.models import Answer, Survey
+from engage.timeutil import utcnow
 from engage.tracker.models import Quote, WeDid, YouSaid
 from tests.browser.conftest import DEMO_PASSWORD, WIDTHS, axe_violations, broken_error_links, describe
 
@@ -91,6 +93,7 @@ PAGES = [
     ("lead", "/surveys/manage/{survey}/instruments/references", 200, True),
     ("lead", "/panels/programme/" + PROGRAMME_SLUG + "/co-production", 200, False),
     ("lead", PROGRAMME + "/indicators", 200, False),
+    ("anonymous", "/annual-report/" + PROGRAMME_SLUG + "/{year}", 200, False),
     ("lead", PROGRAMME + "/indicators/{indicator}", 200, True),
     ("lead", PROGRAMME + "/indicators/{indicator}/edit", 200, True),
     ("lead", PROGRAMME + "/components/{component}/indicators/new", 200, True),
@@ -196,6 +199,7 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
             "message": db.session.execute(select(OutboxMessage.id).order_by(OutboxMessage.id)).scalars().first(),
             "bsl_answer": db.session.execute(select(Answer.id).where(Answer.video_id.is_not(None))).scalars().first(),
             "indicator": db.session.execute(select(Indicator.id).order_by(Indicator.id)).scalars().first(),
+            "year": current_year(utcnow().date()),
         }
 
 
