@@ -612,3 +612,8 @@ def test_easy_read_lasts_to_the_last_page(client: FlaskClient, survey: Survey) -
     done = client.get(f"/surveys/{slug}/confirmation").get_data(as_text=True)
     assert "Thank you. We have your answers" in done and "We will read all the answers." in done
     assert "116 123" in done, "help now, in every format"
+    pictures = {"contact": contact, "check": check, "save": saved, "thanks": done}
+    for name, page in pictures.items():
+        assert f'src="/static/easy-read/{name}.svg" alt="' in page, f"a picture beside the easy read words: {name}"
+    with client.get("/static/easy-read/thanks.svg") as picture:
+        assert picture.status_code == 200 and picture.mimetype == "image/svg+xml"
