@@ -32,33 +32,30 @@ class MultiCheckboxField(SelectMultipleField):
         super().__init__(*args, **kwargs)
 
 
-class NumberField(DecimalField):
-    """A decimal field whose message for text that is not a number is written for people."""
+class PlainMessage:
+    """For a field that reads a typed value: the message for a value it cannot read is written for people."""
 
-    def __init__(self, *args: Any, invalid_message: str = "Enter a number, like 28 or 4.5", **kwargs: Any) -> None:
-        kwargs.setdefault("places", None)
-        super().__init__(*args, **kwargs)
-        self.invalid_message = invalid_message
+    invalid_message: str
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
-            super().process_formdata(valuelist)
+            super().process_formdata(valuelist)  # type: ignore[misc]  # the WTForms field it is mixed into
         except ValueError as error:
             raise ValueError(self.invalid_message) from error
 
 
-class WholeNumberField(IntegerField):
-    """An integer field whose message for text that is not a number is written for people."""
+class NumberField(PlainMessage, DecimalField):
+    """A number with or without decimals, kept as typed (no rounding)."""
 
+    def __init__(self, *args: Any, invalid_message: str = "Enter a number, like 28 or 4.5", **kwargs: Any) -> None:
+        super().__init__(*args, places=None, **kwargs)
+        self.invalid_message = invalid_message
+
+
+class WholeNumberField(PlainMessage, IntegerField):
     def __init__(self, *args: Any, invalid_message: str = "Enter a whole number", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.invalid_message = invalid_message
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(self.invalid_message) from error
 
 
 def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:

@@ -173,6 +173,18 @@ def make_programme(app: Flask) -> Callable[..., Programme]:
     return make
 
 
+@pytest.fixture
+def lead(make_user: Callable[..., User]) -> User:
+    """A lead, attached to `programme`."""
+    return make_user(Role.LEAD)
+
+
+@pytest.fixture
+def programme(make_programme: Callable[..., Programme], lead: User) -> Programme:
+    """A programme that `lead` runs."""
+    return make_programme(people=(lead,))
+
+
 class Auth:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from engage.auth.models import Role, User
+from engage.auth.models import User
 from engage.extensions import db
 from engage.programmes.models import Indicator, Measurement, Programme
 from engage.timeutil import utcnow
@@ -22,16 +22,6 @@ from tests.conftest import Auth
 
 TODAY = utcnow().date()
 BASELINE_ON = TODAY - timedelta(days=120)
-
-
-@pytest.fixture
-def lead(make_user: Callable[..., User]) -> User:
-    return make_user(Role.LEAD)
-
-
-@pytest.fixture
-def programme(make_programme: Callable[..., Programme], lead: User) -> Programme:
-    return make_programme(people=(lead,))
 
 
 def indicator_form(**changes: str) -> dict[str, str]:

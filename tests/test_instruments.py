@@ -22,16 +22,6 @@ from tests.conftest import Auth
 
 
 @pytest.fixture
-def lead(make_user: Callable[..., User]) -> User:
-    return make_user(Role.LEAD)
-
-
-@pytest.fixture
-def programme(make_programme: Callable[..., Programme], lead: User) -> Programme:
-    return make_programme(people=(lead,))
-
-
-@pytest.fixture
 def survey(make_survey: Callable[..., Survey], programme: Programme) -> Survey:
     return make_survey(programme)
 

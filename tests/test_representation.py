@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
-from engage.auth.models import Role, User
+from engage.auth.models import User
 from engage.extensions import db
 from engage.programmes.models import Programme
 from engage.representation.census import ENGLAND_2021
@@ -29,16 +29,6 @@ LOOKUP_HEADINGS = (
     "Postcode,Postcode Status,LSOA code,LSOA Name,Index of Multiple Deprivation Rank,"
     "Index of Multiple Deprivation Decile,Income Rank,Income Decile\n"
 )
-
-
-@pytest.fixture
-def lead(make_user: Callable[..., User]) -> User:
-    return make_user(Role.LEAD)
-
-
-@pytest.fixture
-def programme(make_programme: Callable[..., Programme], lead: User) -> Programme:
-    return make_programme(people=(lead,))
 
 
 @pytest.fixture
