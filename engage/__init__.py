@@ -103,8 +103,8 @@ def _init_extensions(app: Flask) -> None:
 VIEW_MODULES = (
     "admin.routes", "annual.routes", "auth.routes", "insights.routes", "media.routes", "pages.routes", "panels.routes",
     "panels.ladder_routes", "panels.people_routes", "programmes.routes", "representation.routes", "rights.routes",
-    "safeguarding.routes", "surveys.manage", "surveys.formats_routes", "surveys.results_routes", "surveys.routes",
-    "tracker.routes", "tracker.board",
+    "safeguarding.routes", "surveys.manage", "surveys.formats_routes", "surveys.language_routes",
+    "surveys.results_routes", "surveys.routes", "tracker.routes", "tracker.board",
 )  # fmt: skip
 BLUEPRINTS = (
     "pages",

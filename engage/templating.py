@@ -82,8 +82,13 @@ def long_date(value: date | None) -> str:
 def filters() -> dict[str, Any]:
     from analysis.redact import redact
     from engage.markdown import render
+    from engage.surveys.languages import direction, name_of, own_name
 
     return {
+        # A language code as its speakers write its name ("pl" is "Polski"), in English, and its direction.
+        "language_name": own_name,
+        "language_english": name_of,
+        "text_direction": direction,
         "markdown": render,
         "redact": redact,
         "small_count": small_count,

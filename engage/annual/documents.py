@@ -50,13 +50,16 @@ def docx(report: AnnualReport) -> bytes:
 
     document.add_heading("Who took part", level=1)
     document.add_paragraph(f"Survey responses: {_count(report.responses, threshold)}.")
-    for heading, cells in (("Ways of taking part", report.channels), ("Formats", report.formats)):
+    for heading, cells in (
+        ("Ways of taking part", report.channels),
+        ("Formats", report.formats),
+        ("Languages", report.languages),
+    ):
         document.add_heading(heading, level=2)
         if cells:
             _table(document, [heading, "People"], [[label, f"{n:,}"] for label, n in cells])
         else:
             document.add_paragraph("Not shown: too few people.")
-    document.add_paragraph("Language: every response was in English.")
     document.add_heading("Compared with the population", level=2)
     document.add_paragraph(f"Compared with: {report.profile.source}")
     for group in report.profile.groups:

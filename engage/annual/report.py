@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from engage.extensions import db
 from engage.panels import ladder
@@ -27,6 +27,7 @@ from engage.panels.models import (
 from engage.programmes.indicators import indicators_of
 from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Indicator, Programme
 from engage.representation.services import Profile, profile, submitted
+from engage.surveys.languages import name_of
 from engage.surveys.models import Channel, Format, Response, Survey
 from engage.tracker.models import ActionStatus, YouSaid
 from engage.tracker.reach import programme_reach, safe_cells
@@ -81,6 +82,7 @@ class AnnualReport:
     # (label, people) for each way of taking part and each format, only as many as may be published.
     channels: list[tuple[str, int]]
     formats: list[tuple[str, int]]
+    languages: list[tuple[str, int]]
     profile: Profile
     surveys: list[SurveyLine] = field(default_factory=list)
     panels: list[PanelLine] = field(default_factory=list)
@@ -119,6 +121,7 @@ def build(programme: Programme, first_year: int) -> AnnualReport:
         responses=_shown(total, threshold),
         channels=[(Channel(key).label, n) for key, n in reach.by_channel],
         formats=[(Format(key).label, n) for key, n in reach.by_format],
+        languages=_languages(ids, total, threshold),
         profile=profile(programme, between=(start, end)),
     )
     report.surveys = _surveys(programme, start, end, threshold)
@@ -134,6 +137,14 @@ def build(programme: Programme, first_year: int) -> AnnualReport:
     report.indicators = indicators_of(programme)
     report.ladder = [q for q in ladder.history(programme) if q.label.startswith((str(first_year), str(first_year + 1)))]
     return report
+
+
+def _languages(ids: Select[tuple[int]], total: int, threshold: int) -> list[tuple[str, int]]:
+    """The languages responses were given in, as many as may be published."""
+    counted = db.session.execute(
+        select(Response.language, func.count()).where(Response.id.in_(ids)).group_by(Response.language)
+    )
+    return [(name_of(code), n) for code, n in safe_cells(total, dict(counted.all()), threshold)]
 
 
 def _surveys(programme: Programme, start: datetime, end: datetime, threshold: int) -> list[SurveyLine]:

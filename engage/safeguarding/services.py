@@ -42,7 +42,8 @@ def flag_for(source: Source) -> SafeguardingFlag | None:
 
 def _words(source: Source) -> str:
     if isinstance(source, Answer):
-        return source.text if source.question.kind.is_text else ""
+        # Words in another language are screened as written too, and again once translated into English.
+        return "\n".join(w for w in (source.text, source.original_text) if w) if source.question.kind.is_text else ""
     if isinstance(source, Application):
         return f"{source.about}\n{source.access_needs}"
     return source.text

@@ -16,6 +16,7 @@ from engage.media.models import MediaFile
 from engage.media.storage import discard
 from engage.signals import area_given, drafts_to_keep, response_submitted, text_written
 from engage.surveys.equality import AREA, split_postcode
+from engage.surveys.languages import ENGLISH
 from engage.surveys.models import (
     Answer,
     Contact,
@@ -79,7 +80,9 @@ def purge_expired() -> int:
     return deleted or 0
 
 
-def start_response(survey: Survey, response_format: Format = Format.STANDARD) -> tuple[Response, str]:
+def start_response(
+    survey: Survey, response_format: Format = Format.STANDARD, language: str = ENGLISH
+) -> tuple[Response, str]:
     """Begin an anonymous draft; returns it and the token the respondent's browser keeps."""
     token = secrets.token_urlsafe(32)
     response = Response(
@@ -87,6 +90,7 @@ def start_response(survey: Survey, response_format: Format = Format.STANDARD) ->
         draft_token_hash=_digest(token),
         formats=response_format.value,
         current_format=response_format,
+        language=language,
         expires_at=utcnow() + timedelta(days=survey.resume_days),
     )
     db.session.add(response)
@@ -172,12 +176,17 @@ def save_answer(response: Response, question: Question, *, text: str = "", choic
     if answer is None:
         answer = Answer(question=question)
         response.answers.append(answer)
-    answer.text = text if question.kind.is_text else ""
+    # Words typed in another language wait for a translator; the English `text` stays empty until then.
+    typed = text if question.kind.is_text else ""
+    in_english = response.language == ENGLISH or question.equality_key is not None
+    answer.text, answer.original_text = (typed, "") if in_english else ("", typed)
+    if typed and not in_english:  # new words: any earlier translation no longer matches them
+        answer.interpreted_at, answer.interpreted_by = None, ""
     answer.choices = list(choices or []) if question.kind.is_choice else []
     keep_area(response, answer)
     response.expires_at = utcnow() + timedelta(days=response.survey.resume_days)
     db.session.flush()
-    if answer.text:
+    if answer.text or answer.original_text:
         text_written.send(None, source=answer)  # screened now: a draft never sent still reaches safeguarding
     return answer
 
@@ -188,6 +197,12 @@ def keep_area(response: Response, answer: Answer) -> None:
         return
     answer.text, postcode = split_postcode(answer.text)
     area_given.send(None, response=response, postcode=postcode)
+
+
+def use_language(response: Response, language: str) -> None:
+    """Switch the language the respondent sees (answers so far are kept, in the words they were typed in)."""
+    response.language = language
+    db.session.flush()
 
 
 def use_format(response: Response, response_format: Format) -> None:

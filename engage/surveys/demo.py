@@ -16,6 +16,7 @@ from engage.signals import response_submitted
 from engage.surveys.answering import new_reference
 from engage.surveys.building import add_equality_set
 from engage.surveys.demo_formats import add_formats, arrival, as_bsl_answer, awaiting_bsl_answer
+from engage.surveys.demo_languages import add_languages
 from engage.surveys.demo_people import equality_answers
 from engage.surveys.models import (
     Answer,
@@ -136,6 +137,7 @@ def load_demo_survey(programme: Programme, lead: User) -> Survey:
     survey.questions.append(_crisis_follow_up(survey))
     add_equality_set(lead, survey)
     add_formats(survey)
+    add_languages(lead, survey)
     _add_responses(survey, selected_rows())
     return survey
 

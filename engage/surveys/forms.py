@@ -33,7 +33,12 @@ from engage.surveys.models import KIND_LABELS, Question, QuestionKind
 
 
 def answer_form(
-    question: Question, easy: bool = False, bsl: bool = False, has_video: bool = False, **kwargs: Any
+    question: Question,
+    easy: bool = False,
+    bsl: bool = False,
+    has_video: bool = False,
+    language: str = "en",
+    **kwargs: Any,
 ) -> FlaskForm:
     """A form with one field, `answer`, shaped by the question's kind, limits, required flag and format.
 
@@ -43,12 +48,12 @@ def answer_form(
     if not (bsl and question.kind.is_text):
 
         class AnswerForm(FlaskForm):
-            answer = answer_field(question, easy)
+            answer = answer_field(question, easy, language=language)
 
         return AnswerForm(**kwargs)
 
     class VideoAnswerForm(FlaskForm):
-        answer = answer_field(question, easy, required=False)
+        answer = answer_field(question, easy, required=False, language=language)
         video = FileField(
             "Or upload a video of your answer in BSL",
             description=f"An MP4 or WebM video, smaller than {describe_size(current_app.config['VIDEO_MAX_BYTES'])}.",
@@ -67,9 +72,11 @@ def answer_form(
     return VideoAnswerForm(**kwargs)
 
 
-def answer_field(question: Question, easy: bool = False, *, required: bool | None = None) -> Field:
+def answer_field(
+    question: Question, easy: bool = False, *, required: bool | None = None, language: str = "en"
+) -> Field:
     """The unbound field for one question, as a respondent (or a lead entering paper) answers it."""
-    prompt, hint = question.wording(easy)
+    prompt, hint = question.wording(easy, language)
     needs_answer = question.required if required is None else required
     presence: list[Any] = [InputRequired(message=_missing_message(question))] if needs_answer else [Optional()]
     field: Field
@@ -81,13 +88,13 @@ def answer_field(question: Question, easy: bool = False, *, required: bool | Non
         field = cls(prompt, description=hint, filters=[strip], validators=[*presence, limit])
     elif question.kind == QuestionKind.MULTIPLE:
         field = MultiCheckboxField(
-            prompt, description=hint, choices=options(question.choice_labels(easy)), validators=presence
+            prompt, description=hint, choices=options(question.choice_labels(easy, language)), validators=presence
         )
     else:
         field = RadioField(
             prompt,
             description=hint,
-            choices=options(question.choice_labels(easy)),
+            choices=options(question.choice_labels(easy, language)),
             validators=presence,
             invalid_choice_message=NOT_OFFERED,
         )

@@ -132,6 +132,9 @@ class Survey(db.Model):
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
     )
+    languages: Mapped[list[SurveyLanguage]] = relationship(
+        back_populates="survey", order_by="SurveyLanguage.code", cascade="all, delete-orphan"
+    )
 
     def is_open_at(self, moment: datetime) -> bool:
         """Open for answers: status open and, where dates are set, between them."""
@@ -186,6 +189,12 @@ class Question(db.Model):
     easy_read_image: Mapped[MediaFile | None] = relationship()
     bsl: Mapped[BslVideo | None] = relationship()
     show_if_question: Mapped[Question | None] = relationship(remote_side=[id])
+    translations: Mapped[list[QuestionTranslation]] = relationship(
+        back_populates="question", cascade="all, delete-orphan"
+    )
+
+    def translation(self, code: str) -> QuestionTranslation | None:
+        return next((t for t in self.translations if t.code == code), None)
 
     def choices(self) -> list[str]:
         """The answer options a respondent picks from."""
@@ -195,18 +204,29 @@ class Question(db.Model):
             return [str(n) for n in range(self.scale_min, self.scale_max + 1)]
         return list(self.options or [])
 
-    def wording(self, easy: bool) -> tuple[str, str]:
-        """The question and hint in the chosen format, falling back to the standard words."""
+    def wording(self, easy: bool, language: str = "en") -> tuple[str, str]:
+        """The question and hint in the chosen language and format, falling back to the standard English words."""
+        translated = self.translation(language) if language != "en" else None
+        if translated is not None and translated.prompt:
+            return translated.prompt, translated.hint
         if easy and self.easy_read_prompt:
             return self.easy_read_prompt, self.easy_read_hint
         return self.prompt, self.hint
 
-    def choice_labels(self, easy: bool = False) -> list[tuple[str, str]]:
-        """(value, text shown) pairs; scale ends carry their labels; easy read words where written.
+    def is_translated(self, language: str) -> bool:
+        """Whether the question's own words exist in this language (English always does)."""
+        translated = self.translation(language) if language != "en" else None
+        return language == "en" or (translated is not None and bool(translated.prompt))
 
-        The values are always the standard options, so every format adds to one dataset.
+    def choice_labels(self, easy: bool = False, language: str = "en") -> list[tuple[str, str]]:
+        """(value, text shown) pairs; scale ends carry their labels; translated or easy read words where written.
+
+        The values are always the standard English options, so every language and format adds to one dataset.
         """
         standard = self._standard_labels()
+        translated = self.translation(language) if language != "en" else None
+        if translated is not None and len(translated.options) == len(standard):
+            return [(value, words) for (value, _), words in zip(standard, translated.options, strict=True)]
         easy_words = self.easy_read_options or []
         if easy and len(easy_words) == len(standard):
             return [(value, words) for (value, _), words in zip(standard, easy_words, strict=True)]
@@ -253,6 +273,8 @@ class Response(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # Where a demo or imported response came from (for example "phase1_text_data.csv row 812").
     source: Mapped[str] = mapped_column(String(200), default="")
+    # The language the respondent chose ("en", or a code from surveys.languages).
+    language: Mapped[str] = mapped_column(String(10), default="en")
     # The Index of Multiple Deprivation decile of the postcode the respondent gave (1 most deprived), looked up
     # as the answer was saved; the postcode itself is not kept.
     imd_decile: Mapped[int | None]
@@ -281,6 +303,9 @@ class Answer(db.Model):
     video_id: Mapped[int | None] = mapped_column(ForeignKey("media_file.id", ondelete="SET NULL"))
     interpreted_by: Mapped[str] = mapped_column(String(200), default="")
     interpreted_at: Mapped[datetime | None]
+    # Words typed in another language: kept as written here, with `text` empty until a translator records the
+    # English (then interpreted_by and interpreted_at say who and when), as for a BSL answer.
+    original_text: Mapped[str] = mapped_column(Text, default="")
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
@@ -291,14 +316,59 @@ class Answer(db.Model):
         return self.video_id is not None and self.interpreted_at is None
 
     @property
+    def awaiting_translation(self) -> bool:
+        return bool(self.original_text) and self.interpreted_at is None
+
+    @property
     def display(self) -> str:
         if self.awaiting_interpretation:
             return "[BSL video answer, awaiting interpretation]"
+        if self.awaiting_translation:
+            return f"[Awaiting translation] {self.original_text}"
         return self.text if self.question.kind.is_text else "; ".join(self.choices)
 
     @property
     def is_empty(self) -> bool:
-        return not self.text.strip() and not self.choices and self.video_id is None
+        return not self.text.strip() and not self.original_text.strip() and not self.choices and self.video_id is None
+
+
+class SurveyLanguage(db.Model):
+    """A language a survey is offered in: its own words for the introduction, confirmation and crisis text, and
+    who translated them and who checked (questions are translated in QuestionTranslation)."""
+
+    __table_args__ = (UniqueConstraint("survey_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(10))
+    introduction: Mapped[str] = mapped_column(Text, default="")
+    confirmation: Mapped[str] = mapped_column(Text, default="")
+    crisis: Mapped[str] = mapped_column(Text, default="")
+    translated_by: Mapped[str] = mapped_column(String(200), default="")
+    checked_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    survey: Mapped[Survey] = relationship(back_populates="languages")
+
+    def __repr__(self) -> str:
+        return f"<SurveyLanguage {self.survey_id} {self.code}>"
+
+
+class QuestionTranslation(db.Model):
+    __table_args__ = (UniqueConstraint("question_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(10))
+    prompt: Mapped[str] = mapped_column(String(500), default="")
+    hint: Mapped[str] = mapped_column(Text, default="")
+    # In the order of the English options; an empty list: not translated yet.
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    question: Mapped[Question] = relationship(back_populates="translations")
+
+    def __repr__(self) -> str:
+        return f"<QuestionTranslation {self.question_id} {self.code}>"
 
 
 class ScoreReference(db.Model):

@@ -34,10 +34,11 @@ class Filters:
     channel: Channel | None = None
     # (equality question id, chosen option)
     group: tuple[int, str] | None = None
+    language: str | None = None
 
     @property
     def active(self) -> bool:
-        return any([self.date_from, self.date_to, self.response_format, self.channel, self.group])
+        return any([self.date_from, self.date_to, self.response_format, self.channel, self.group, self.language])
 
 
 def _filtered(query: Select[T], filters: Filters) -> Select[T]:
@@ -51,6 +52,8 @@ def _filtered(query: Select[T], filters: Filters) -> Select[T]:
         query = query.where(Response.formats.contains(filters.response_format.value))
     if filters.channel:
         query = query.where(Response.channel == filters.channel)
+    if filters.language:
+        query = query.where(Response.language == filters.language)
     return query
 
 
@@ -155,6 +158,7 @@ def neutralise(value: object) -> object:
 
 
 AWAITING = "[BSL video answer, awaiting interpretation]"
+AWAITING_TRANSLATION = "[Awaiting translation]"
 
 
 HELD = "Held back: safeguarding review. Do not quote or publish"
@@ -165,7 +169,7 @@ def export_rows(survey: Survey, ids: Select[tuple[int]]) -> list[list[object]]:
 
     Read as rows rather than objects, in four queries, so 20,000 responses export in a couple of seconds.
     """
-    header: list[object] = ["Reference", "Submitted (UTC)", "Channel", "Formats", "Safeguarding"]
+    header: list[object] = ["Reference", "Submitted (UTC)", "Channel", "Formats", "Language", "Safeguarding"]
     for question in survey.questions:
         header.append(question.prompt)
         if question.kind.is_text:
@@ -173,14 +177,18 @@ def export_rows(survey: Survey, ids: Select[tuple[int]]) -> list[list[object]]:
     text_questions = {q.id for q in survey.questions if q.kind.is_text}
     answers: dict[tuple[int, int], str] = {}
     answer_ids: dict[tuple[int, int], int] = {}
-    for answer_id, response_id, question_id, text, choices, video_id, interpreted_at in db.session.execute(
+    for answer_id, response_id, question_id, text, original, choices, video_id, interpreted_at in db.session.execute(
         select(
-            Answer.id, Answer.response_id, Answer.question_id, Answer.text, Answer.choices, Answer.video_id,
-            Answer.interpreted_at,
+            Answer.id, Answer.response_id, Answer.question_id, Answer.text, Answer.original_text, Answer.choices,
+            Answer.video_id, Answer.interpreted_at,
         ).where(Answer.response_id.in_(ids))
     ):  # fmt: skip
         if video_id is not None and interpreted_at is None:
             shown = AWAITING
+        elif original and interpreted_at is None:
+            shown = f"{AWAITING_TRANSLATION} {original}"
+        elif original:
+            shown = f"{text} [written as: {original}]"
         else:
             shown = text if question_id in text_questions else "; ".join(choices)
         answers[response_id, question_id] = shown
@@ -190,8 +198,15 @@ def export_rows(survey: Survey, ids: Select[tuple[int]]) -> list[list[object]]:
     held_responses = {response_id for (response_id, _), answer_id in answer_ids.items() if answer_id in held}
     rows = [header]
     columns = [(question.id, question.kind.is_text) for question in survey.questions]  # read once, not per row
-    for response_id, reference, submitted_at, channel, response_formats in db.session.execute(
-        select(Response.id, Response.reference, Response.submitted_at, Response.channel, Response.formats)
+    for response_id, reference, submitted_at, channel, response_formats, language in db.session.execute(
+        select(
+            Response.id,
+            Response.reference,
+            Response.submitted_at,
+            Response.channel,
+            Response.formats,
+            Response.language,
+        )
         .where(Response.id.in_(ids))
         .order_by(Response.submitted_at, Response.id)
     ):
@@ -200,6 +215,7 @@ def export_rows(survey: Survey, ids: Select[tuple[int]]) -> list[list[object]]:
             submitted_at.strftime("%Y-%m-%d %H:%M:%S") if submitted_at else "",
             channel.value,
             response_formats,
+            language,
             # Words held back by safeguarding are marked, so nobody quotes them from a spreadsheet.
             HELD if response_id in held_responses else "",
         ]

@@ -12,7 +12,7 @@ from analysis.sentiment import LABELS as SENTIMENT_LABELS
 from engage import audit
 from engage.exceptions import EngageError
 from engage.forms import paginate, show_error
-from engage.surveys import bp, formats, importing, instruments, results
+from engage.surveys import bp, formats, importing, instruments, results, translating
 from engage.surveys.demo import ATTRIBUTION
 from engage.surveys.forms import ReferenceForm
 from engage.surveys.manage import managed_survey
@@ -26,7 +26,7 @@ def _date(name: str) -> date | None:
         return None
 
 
-FILTER_NAMES = ("from", "to", "format", "channel", "group")
+FILTER_NAMES = ("from", "to", "format", "channel", "group", "language")
 
 
 def filter_args() -> dict[str, str]:
@@ -50,7 +50,13 @@ def filters_from_request(survey: Survey) -> results.Filters:
         response_format=formats.get(request.args.get("format", "")),
         channel=channels.get(request.args.get("channel", "")),
         group=group,
+        language=language if (language := request.args.get("language", "")) in _languages(survey) else None,
     )
+
+
+def _languages(survey: Survey) -> list[str]:
+    """The languages a survey's results can be narrowed to: English and those it is offered in."""
+    return ["en", *(language.code for language in survey.languages)]
 
 
 @bp.route("/manage/<int:survey_id>/results")
@@ -68,8 +74,10 @@ def results_page(survey_id: int) -> str:
         scores=instruments.results(survey, ids),
         references=instruments.references(survey),
         groups=[q for q in survey.questions if q.equality_key and q.kind.is_choice],
+        languages=_languages(survey) if survey.languages else [],
         demo_note=ATTRIBUTION if results.any_demo(ids) else None,
         awaiting=formats.awaiting_interpretation(survey),
+        awaiting_translation=translating.awaiting_count(survey),
         filter_args=filter_args(),
         Format=Format,
         Channel=Channel,

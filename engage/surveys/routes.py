@@ -21,7 +21,17 @@ from engage.panels.services import is_member
 from engage.surveys import answering, bp, formats
 from engage.surveys import privacy as privacy_notice
 from engage.surveys.forms import ContactForm, FormatForm, ResumeEmailForm, ResumeForm, ResumeTextForm, answer_form
-from engage.surveys.models import Format, Question, QuestionKind, Response, ResponseStatus, Survey, SurveyStatus
+from engage.surveys.languages import ENGLISH
+from engage.surveys.models import (
+    Answer,
+    Format,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseStatus,
+    Survey,
+    SurveyStatus,
+)
 from engage.timeutil import utcnow
 
 TOO_MANY_MESSAGES = "We have sent as many messages as we can for now. Write down your code instead, or try again later"
@@ -78,10 +88,13 @@ def start(slug: str) -> str:
     survey = _survey(slug)
     response = _draft(survey)
     everyone = sum(1 for question in survey.questions if question.show_if_question_id is None)
+    language = _offered(survey, request.args.get("lang")) or (response.language if response else ENGLISH)
     return render_template(
         "surveys/start.html",
         survey=survey,
         response=response,
+        language=language,
+        translation=next((t for t in survey.languages if t.code == language), None),
         expired=request.args.get("expired") == "1",
         closed_reason=None if survey.is_open else closed_message(survey),
         format_form=FormatForm(),
@@ -107,7 +120,8 @@ def begin(slug: str) -> HttpResponse:
     answering.purge_expired()
     form = FormatForm()
     chosen = Format(form.format.data) if form.validate_on_submit() else Format.STANDARD
-    response, token = answering.start_response(survey, chosen)
+    language = _offered(survey, request.form.get("language")) or ENGLISH
+    response, token = answering.start_response(survey, chosen, language)
     _remember(survey, token)
     first = answering.next_question(survey, response, None)
     return redirect(
@@ -128,7 +142,13 @@ def question(slug: str, question_id: int) -> str | HttpResponse:
         return redirect(url_for("surveys.check", slug=slug))
     existing = response.answer_for(question.id)
     data = (
-        {"answer": (existing.text if question.kind.is_text else _choice_data(question, existing.choices))}
+        {
+            "answer": (
+                (existing.text or existing.original_text)
+                if question.kind.is_text
+                else _choice_data(question, existing.choices)
+            )
+        }
         if existing
         else {}
     )
@@ -138,6 +158,7 @@ def question(slug: str, question_id: int) -> str | HttpResponse:
         easy=chosen == Format.EASY_READ,
         bsl=chosen == Format.BSL,
         has_video=bool(existing and existing.video_id),
+        language=response.language,
         data=data,
     )
     if form.validate_on_submit():
@@ -208,8 +229,24 @@ def _question_page(survey: Survey, response: Response, question: Question, form:
         back=back,
         returning=request.args.get("return") == "check",
         chosen=response.current_format,
+        language=response.language,
         existing=response.answer_for(question.id),
     )
+
+
+def _offered(survey: Survey, code: str | None) -> str | None:
+    """The language code if the survey is offered in it (English always is), else None."""
+    return code if code == ENGLISH or any(t.code == code for t in survey.languages) else None
+
+
+@bp.route("/<slug>/language", methods=["POST"])
+def switch_language(slug: str) -> HttpResponse:
+    """Change language on any page; every answer so far is kept."""
+    survey = _survey(slug)
+    response = _in_progress(survey)
+    if language := _offered(survey, request.form.get("language")):
+        answering.use_language(response, language)
+    return _back_to(survey, request.form.get("question", ""))
 
 
 @bp.route("/<slug>/format", methods=["POST"])
@@ -220,10 +257,21 @@ def switch_format(slug: str) -> HttpResponse:
     form = FormatForm()
     if form.validate_on_submit():
         answering.use_format(response, Format(form.format.data))
-    question_id = request.form.get("question", "")
+    return _back_to(survey, request.form.get("question", ""))
+
+
+def _back_to(survey: Survey, question_id: str) -> HttpResponse:
+    """After a switch: the question the respondent was on, else checking their answers."""
     if question_id.isdecimal() and any(q.id == int(question_id) for q in survey.questions):
-        return redirect(url_for("surveys.question", slug=slug, question_id=int(question_id)))
-    return redirect(url_for("surveys.check", slug=slug))
+        return redirect(url_for("surveys.question", slug=survey.slug, question_id=int(question_id)))
+    return redirect(url_for("surveys.check", slug=survey.slug))
+
+
+def _answer_data(question: Question, existing: Answer) -> Any:
+    """What the respondent gave before, to fill the field: their words as typed, or the options chosen."""
+    if question.kind.is_text:
+        return existing.original_text or existing.text
+    return _choice_data(question, existing.choices)
 
 
 def _choice_data(question: Question, choices: list[str]) -> Any:

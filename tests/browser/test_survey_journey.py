@@ -27,8 +27,9 @@ def _check(page: Page, state: str) -> None:
     assert not broken_error_links(page), f"error summary link points nowhere on {page.url}"
 
 
-# How many times to press the down arrow on the format radios (standard is selected first).
-FORMATS = {"standard": 0, "easy_read": 1, "bsl": 2}
+# How many times to press the down arrow on the format radios (standard is selected first). "arabic" is the
+# standard format in a right-to-left language.
+FORMATS = {"standard": 0, "easy_read": 1, "bsl": 2, "arabic": 0}
 PLACEHOLDER_VIDEO = Path(__file__).resolve().parents[2] / "engage" / "surveys" / "demo_media" / "bsl-placeholder.webm"
 
 
@@ -39,7 +40,7 @@ def test_complete_the_demo_survey_with_the_keyboard_only(
 ) -> None:
     context = browser.new_context(base_url=base_url, bypass_csp=True, viewport={"width": width, "height": 900})
     page = context.new_page()
-    page.goto(f"/surveys/{SLUG}")
+    page.goto(f"/surveys/{SLUG}" + ("?lang=ar" if chosen == "arabic" else ""))
     _check(page, "start page")
     _tab_to(page, "main input[name=format]:checked")
     for _ in range(FORMATS[chosen]):
@@ -55,6 +56,11 @@ def test_complete_the_demo_survey_with_the_keyboard_only(
     if chosen == "bsl":
         assert page.locator("video track[kind=captions]").count() == 1
         assert page.locator(".engage-bsl__transcript-title").inner_text() == "English transcript"
+    if chosen == "arabic":
+        arabic = page.locator('main [lang="ar"][dir="rtl"]').first
+        assert "كيف كانت تجربتك" in arabic.inner_text()
+        assert page.evaluate("e => getComputedStyle(e).direction", arabic.element_handle()) == "rtl"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, "nothing spills sideways"
 
     # Continue without answering the required rating: the error summary appears and takes focus.
     _tab_to(page, "main button[value=next]")
@@ -109,6 +115,8 @@ def test_complete_the_demo_survey_with_the_keyboard_only(
     content = page.content()
     sent = "Thank you. We have your answers" if chosen == "easy_read" else "Your answers have been sent"
     assert sent in content and "116 123" in content and "999" in content
+    if chosen == "arabic":
+        assert "شكرًا لك. لقد وصلتنا إجاباتك." in content
     context.close()
 
 
