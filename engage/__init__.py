@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, select_autoescape
+from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
@@ -66,6 +67,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
 
     from analysis.plain import check as plain_advice
+    from engage.extensions import interface_language
     from engage.templating import choice_items, filters, link_args, template_globals
 
     app.context_processor(template_globals)
@@ -74,12 +76,16 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals["choice_items"] = choice_items
     app.jinja_env.globals["link_args"] = link_args
     app.jinja_env.globals["plain_advice"] = plain_advice
+    # Trusted, fixed markup (a phone link) placed into a translated sentence; everything else is escaped.
+    app.jinja_env.globals["markup"] = Markup
+    app.jinja_env.globals["interface_language"] = interface_language
 
 
 def _init_extensions(app: Flask) -> None:
-    from engage.extensions import csrf, db, login_manager, migrate
+    from engage.extensions import babel, csrf, db, interface_language, login_manager, migrate
 
     db.init_app(app)
+    babel.init_app(app, locale_selector=interface_language)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -3,6 +3,8 @@
 import sqlite3
 from typing import Any
 
+from flask import g
+from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,6 +31,15 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+def interface_language() -> str:
+    """The language of the interface's own words: a respondent's chosen language on survey pages (set by those
+    views, where Engage ships a catalog for it), English everywhere else."""
+    return g.get("interface_language", "en")
+
+
+babel = Babel()
 
 
 @event.listens_for(Engine, "connect")

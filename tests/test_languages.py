@@ -16,7 +16,7 @@ from sqlalchemy import select
 from engage.auth.models import User
 from engage.extensions import db
 from engage.programmes.models import Programme
-from engage.surveys.models import Answer, Response, Survey
+from engage.surveys.models import Answer, Question, Response, Survey
 from tests.conftest import Auth
 
 
@@ -76,7 +76,15 @@ def test_a_respondent_answers_in_polish_changes_language_and_keeps_every_answer(
     assert 'name="language" value="pl"' in start
     client.post(f"/surveys/{survey.slug}/start", data={"format": "standard", "language": "pl"})
     first = client.get(f"/surveys/{survey.slug}/questions/{text.id}").get_data(as_text=True)
-    assert "has not been translated into" in first and "What could be better?" in first
+    # The interface speaks Polish; the question, not translated yet, is in English and says so (in Polish).
+    assert '<html lang="pl" dir="ltr">' in first and "Pytanie 1 z 3" in first and "Dalej" in first
+    assert "To pytanie nie zostało jeszcze przetłumaczone" in first and "What could be better?" in first
+    assert "nie zostało jeszcze sprawdzone przez wykwalifikowanego tłumacza" in first
+    with app.app_context():
+        db.session.get(Question, choice.id).required = True
+        db.session.commit()
+    missing = client.post(f"/surveys/{survey.slug}/questions/{choice.id}", data={})
+    assert "Wybierz odpowiedź" in missing.get_data(as_text=True), "error messages in the respondent's language"
     client.post(f"/surveys/{survey.slug}/questions/{text.id}", data={"answer": "Za długo czekałem na telefon."})
     second = client.get(f"/surveys/{survey.slug}/questions/{choice.id}").get_data(as_text=True)
     assert "Jak oceniasz opiekę?" in second and "Zła" in second
@@ -108,6 +116,7 @@ def test_arabic_is_laid_out_right_to_left_and_a_mixed_answer_is_kept_as_typed(
     auth.logout()
     start = client.get(f"/surveys/{survey.slug}?lang=ar").get_data(as_text=True)
     assert '<div lang="ar" dir="rtl"><p>أخبرنا عن الخدمات.</p></div>' in start
+    assert '<html lang="ar" dir="rtl">' in start and "ابدأ الآن" in start
     client.post(f"/surveys/{survey.slug}/start", data={"format": "standard", "language": "ar"})
     page = client.get(f"/surveys/{survey.slug}/questions/{text.id}").get_data(as_text=True)
     assert '<div lang="ar" dir="rtl">' in page and "ما الذي يمكن تحسينه؟" in page
@@ -131,6 +140,7 @@ def test_answers_in_another_language_are_translated_before_they_count_and_export
     auth.login(lead)
 
     queue = client.get(f"/surveys/manage/{survey.id}/translations").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in queue, "staff pages stay in English"
     assert "Za długo czekałem." in queue and "Polish" in queue
     with app.app_context():
         answer_id = db.session.execute(select(Answer.id).where(Answer.original_text != "")).scalar_one()
@@ -146,3 +156,25 @@ def test_answers_in_another_language_are_translated_before_they_count_and_export
     assert "I waited too long. [written as: Za długo czekałem.]" in rows[1]
     english_only = client.get(f"/surveys/manage/{survey.id}/export.csv?language=en").get_data(as_text=True)
     assert len(list(csv.reader(io.StringIO(english_only)))) == 1, "the filter narrows by language"
+
+
+def test_every_interface_catalog_translates_every_marked_word_and_is_compiled() -> None:
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    from engage.surveys.languages import CATALOGS
+    from engage.translations.build import HERE, catalog
+
+    with (HERE / "messages.pot").open("rb") as handle:
+        marked = {str(m.id) for m in read_po(handle) if m.id}
+    assert len(marked) >= 30
+    for code in CATALOGS:
+        built = catalog(code)
+        assert {str(m.id) for m in built if m.id and m.string} == marked, f"{code}: every word translated"
+        folder = HERE / code / "LC_MESSAGES"
+        with (folder / "messages.mo").open("rb") as handle:
+            compiled = {str(m.id): m.string for m in read_mo(handle) if m.id}
+        assert compiled == {str(m.id): m.string for m in built if m.id}, (
+            f"{code}: run python -m engage.translations.build"
+        )
+        assert "To be checked by a qualified translator" in (folder / "messages.po").read_text(encoding="utf-8")

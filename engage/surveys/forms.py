@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -103,10 +104,10 @@ def answer_field(
 
 def _missing_message(question: Question) -> str:
     if question.kind.is_text:
-        return "Enter your answer, or go back if you do not want to answer"
+        return gettext("Enter your answer, or go back if you do not want to answer")
     if question.kind == QuestionKind.MULTIPLE:
-        return "Select at least one option"
-    return "Select an answer"
+        return gettext("Select at least one option")
+    return gettext("Select an answer")
 
 
 class ResumeForm(FlaskForm):
@@ -120,12 +121,15 @@ class ResumeForm(FlaskForm):
 
 class FormatForm(FlaskForm):
     format = RadioField(
-        "How would you like to answer?",
+        lazy_gettext("How would you like to answer?"),
         choices=options(
             [
-                ("standard", "Standard"),
-                ("easy_read", "Easy read: short sentences and pictures, in larger text"),
-                ("bsl", "British Sign Language (BSL): each question signed, and you can answer with a video"),
+                ("standard", lazy_gettext("Standard")),
+                ("easy_read", lazy_gettext("Easy read: short sentences and pictures, in larger text")),
+                (
+                    "bsl",
+                    lazy_gettext("British Sign Language (BSL): each question signed, and you can answer with a video"),
+                ),
             ]
         ),
         default="standard",

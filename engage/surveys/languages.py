@@ -26,6 +26,9 @@ LANGUAGES: dict[str, tuple[str, str, str]] = {
     "lt": ("Lithuanian", "Lietuvių", "ltr"),
 }
 ENGLISH = "en"
+# Languages whose interface words (buttons, errors, progress, check answers, crisis support) Engage ships in
+# engage/translations: three of the most spoken in London after English, and Arabic, written right to left.
+CATALOGS = ("ro", "pl", "bn", "ar")
 
 
 def name_of(code: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from engage.panels.services import is_member
 from engage.surveys import answering, bp, formats
 from engage.surveys import privacy as privacy_notice
 from engage.surveys.forms import ContactForm, FormatForm, ResumeEmailForm, ResumeForm, ResumeTextForm, answer_form
-from engage.surveys.languages import ENGLISH
+from engage.surveys.languages import CATALOGS, ENGLISH
 from engage.surveys.models import (
     Answer,
     Format,
@@ -63,7 +63,16 @@ def _remember(survey: Survey, token: str) -> None:
 
 
 def _draft(survey: Survey) -> Response | None:
-    return answering.draft_for(survey, session.get("drafts", {}).get(str(survey.id)))
+    response = answering.draft_for(survey, session.get("drafts", {}).get(str(survey.id)))
+    if response is not None:
+        _speak(response.language)
+    return response
+
+
+def _speak(language: str) -> None:
+    """Show the interface's own words in the respondent's language, where Engage has a catalog for it."""
+    if language in CATALOGS:
+        g.interface_language = language
 
 
 def _in_progress(survey: Survey) -> Response:
@@ -89,6 +98,7 @@ def start(slug: str) -> str:
     response = _draft(survey)
     everyone = sum(1 for question in survey.questions if question.show_if_question_id is None)
     language = _offered(survey, request.args.get("lang")) or (response.language if response else ENGLISH)
+    _speak(language)
     return render_template(
         "surveys/start.html",
         survey=survey,
@@ -230,6 +240,7 @@ def _question_page(survey: Survey, response: Response, question: Question, form:
         returning=request.args.get("return") == "check",
         chosen=response.current_format,
         language=response.language,
+        response=response,
         existing=response.answer_for(question.id),
     )
 
