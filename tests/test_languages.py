@@ -96,6 +96,8 @@ def test_a_respondent_answers_in_polish_changes_language_and_keeps_every_answer(
     english = client.get(f"/surveys/{survey.slug}/questions/{choice.id}").get_data(as_text=True)
     assert "How was your care?" in english and 'value="Poor" checked' in english
     client.post(f"/surveys/{survey.slug}/language", data={"language": "pl"})
+    contact = client.get(f"/surveys/{survey.slug}/contact").get_data(as_text=True)
+    assert "Czy chcesz, żebyśmy się z Tobą skontaktowali?" in contact and "Adres e-mail" in contact
     client.post(f"/surveys/{survey.slug}/contact", data={})
     done = client.post(f"/surveys/{survey.slug}/submit", follow_redirects=True).get_data(as_text=True)
     assert "Dziękujemy. Mamy Twoje odpowiedzi." in done and "Jeśli potrzebujesz pomocy teraz" in done

@@ -163,21 +163,23 @@ class ResumeTextForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    wants_updates = BooleanField("Tell me what changed because of what people said (“you said, we did”)")
-    may_contact = BooleanField("You can contact me about my answers")
+    wants_updates = BooleanField(lazy_gettext("Tell me what changed because of what people said (“you said, we did”)"))
+    may_contact = BooleanField(lazy_gettext("You can contact me about my answers"))
     wants_interpreter = BooleanField(
-        "I would like a BSL interpreter to contact me",
-        description="You agree that we keep your contact details so that an interpreter can reach you.",
+        lazy_gettext("I would like a BSL interpreter to contact me"),
+        description=lazy_gettext("You agree that we keep your contact details so that an interpreter can reach you."),
     )
-    name = StringField("Your name (optional)", filters=[strip], validators=[too_long(120, "Your name")])
+    name = StringField(lazy_gettext("Your name (optional)"), filters=[strip], validators=[too_long(120, "Your name")])
     email = EmailField(
-        "Email address",
+        lazy_gettext("Email address"),
         filters=[strip],
         validators=[Optional(), too_long(254, "Email address"), email_format()],
     )
     phone = TelField(
-        "Phone number",
-        description="For example, 07700 900 982. If you give a mobile and no email address, updates come by text.",
+        lazy_gettext("Phone number"),
+        description=lazy_gettext(
+            "For example, 07700 900 982. If you give a mobile and no email address, updates come by text."
+        ),
         filters=[strip],
         validators=[too_long(40, "Phone number")],
     )
@@ -202,7 +204,10 @@ class ContactForm(FlaskForm):
         # Checked here because the email field's Optional() stops its own validators when it is blank.
         consented = self.wants_updates.data or self.may_contact.data or self.wants_interpreter.data
         if consented and not (self.email.data or self.phone.data):
-            self.email.errors = [*self.email.errors, "Enter an email address or a phone number so we can reach you"]
+            self.email.errors = [
+                *self.email.errors,
+                gettext("Enter an email address or a phone number so we can reach you"),
+            ]
             return False
         return valid
 
