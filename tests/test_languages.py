@@ -27,7 +27,7 @@ def survey(make_survey: Callable[..., Survey], programme: Programme) -> Survey:
 
 def offer(client: FlaskClient, survey: Survey, code: str, **words: str) -> object:
     assert client.post(f"/surveys/manage/{survey.id}/languages", data={"code": code}).status_code == 302
-    return client.post(f"/surveys/manage/{survey.id}/languages/{code}", data=words)
+    return client.post(f"/surveys/manage/{survey.id}/languages/{code}", data={"translated_by": "A. Tłumacz"} | words)
 
 
 def test_a_lead_offers_a_language_with_its_translators_and_sees_coverage(
@@ -52,10 +52,16 @@ def test_a_lead_offers_a_language_with_its_translators_and_sees_coverage(
     # Texts: introduction, confirmation, crisis, and 3 questions' wording plus the choice question's options.
     assert "Polish" in page and "3 of 7 texts" in page
     assert "To be checked by a qualified translator" in page
-    client.post(f"/surveys/manage/{survey.id}/languages/pl", data={"checked_by": "B. Sprawdzający"})
+    emptied = client.post(f"/surveys/manage/{survey.id}/languages/pl", data={"translated_by": "A. Tłumacz"})
+    assert emptied.status_code == 400 and "Enter at least one translation" in emptied.get_data(as_text=True)
+    unnamed = client.post(f"/surveys/manage/{survey.id}/languages/pl", data={"introduction": "Opowiedz nam."})
+    assert "Enter who translated it" in unnamed.get_data(as_text=True)
+    client.post(
+        f"/surveys/manage/{survey.id}/languages/pl",
+        data={"introduction": "Opowiedz nam.", "translated_by": "A. Tłumacz", "checked_by": "B. Sprawdzający"},
+    )
     page = client.get(f"/surveys/manage/{survey.id}/languages").get_data(as_text=True)
     assert "checked by B. Sprawdzający" in page and "To be checked" not in page
-    assert "0 of 7 texts" in page, "a save with empty boxes empties them: the form holds the whole translation"
 
 
 def test_a_respondent_answers_in_polish_changes_language_and_keeps_every_answer(

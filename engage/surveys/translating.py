@@ -65,11 +65,21 @@ def remove_language(actor: User, survey: Survey, code: str) -> None:
 
 
 def save(actor: User, survey: Survey, code: str, words: Translation) -> None:
-    """Store a translation. Blank texts are allowed (respondents see English, with a note); translated options
-    must match the English ones in number, so every language adds to one dataset."""
+    """Store a translation, with who made it. Blank texts are allowed (respondents see English, with a note), but
+    not a translation with none at all; translated options must match the English ones in number, so every
+    language adds to one dataset."""
     language = language_of(survey, code)
     if language is None:
         raise EngageError("The survey is not offered in this language")
+    texts = [words.introduction, words.confirmation, words.crisis]
+    texts += [text for given in words.questions.values() for text in (given.prompt, given.hint, *given.options)]
+    if not any(text.strip() for text in texts):
+        raise EngageError(
+            "Enter at least one translation. To stop offering this language, remove it on the languages page",
+            "introduction",
+        )
+    if not words.translated_by:
+        raise EngageError("Enter who translated it", "translated_by")
     for question in survey.questions:
         given = words.questions.get(question.id, QuestionWords())
         options = [o for o in given.options if o.strip()]
