@@ -242,9 +242,6 @@ def score_dialog(rated: list[tuple[int, Item, str]]) -> DialogScore:
     )
 
 
-SCALES = {"dialog_life": "Subjective quality of life", "dialog_treatment": "Treatment satisfaction"}
-
-
 def references(survey: Survey) -> dict[str, ScoreReference]:
     """The reference lines a lead set for this survey's scores, by scale."""
     query = select(ScoreReference).where(ScoreReference.survey_id == survey.id)

@@ -100,7 +100,7 @@ def translation_form(survey: Survey, **kwargs: Any) -> FlaskForm:
 
 def filled(survey: Survey, code: str) -> dict[str, Any]:
     """The form's starting data: what is translated so far."""
-    language = next(language for language in survey.languages if language.code == code)
+    language = survey.translation(code)
     data: dict[str, Any] = {
         name: getattr(language, name)
         for name in ("introduction", "confirmation", "crisis", "translated_by", "checked_by")

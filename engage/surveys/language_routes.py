@@ -44,7 +44,7 @@ def languages(survey_id: int) -> str | tuple[str, int] | HttpResponse:
 
 def _offered_language(survey_id: int, code: str) -> tuple[Survey, SurveyLanguage]:
     survey = managed_survey(survey_id)
-    language = translating.language_of(survey, code)
+    language = survey.translation(code)
     if language is None:
         abort(404)
     return survey, language

@@ -3,8 +3,6 @@ translator has not written them yet)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 # The languages most spoken in London and England after English (ONS Census 2021, main language), and others
 # NHS interpreting services are often asked for: (English name, own name, writing direction).
 LANGUAGES: dict[str, tuple[str, str, str]] = {
@@ -44,11 +42,3 @@ def own_name(code: str) -> str:
 def direction(code: str) -> str:
     """ "rtl" for a language written right to left (Arabic, Urdu, Persian), else "ltr"."""
     return "ltr" if code == ENGLISH else LANGUAGES.get(code, (code, code, "ltr"))[2]
-
-
-@dataclass(frozen=True)
-class Wording:
-    """One text as a respondent sees it: translated, or English with `fallback` set so the page can say so."""
-
-    text: str
-    fallback: bool = False

@@ -136,6 +136,10 @@ class Survey(db.Model):
         back_populates="survey", order_by="SurveyLanguage.code", cascade="all, delete-orphan"
     )
 
+    def translation(self, code: str) -> SurveyLanguage | None:
+        """The survey's words in one of the languages it is offered in (None: not offered in it)."""
+        return next((language for language in self.languages if language.code == code), None)
+
     def is_open_at(self, moment: datetime) -> bool:
         """Open for answers: status open and, where dates are set, between them."""
         if self.status != SurveyStatus.OPEN:

@@ -104,7 +104,7 @@ def start(slug: str) -> str:
         survey=survey,
         response=response,
         language=language,
-        translation=next((t for t in survey.languages if t.code == language), None),
+        translation=survey.translation(language),
         expired=request.args.get("expired") == "1",
         closed_reason=None if survey.is_open else closed_message(survey),
         format_form=FormatForm(),
@@ -247,7 +247,7 @@ def _question_page(survey: Survey, response: Response, question: Question, form:
 
 def _offered(survey: Survey, code: str | None) -> str | None:
     """The language code if the survey is offered in it (English always is), else None."""
-    return code if code == ENGLISH or any(t.code == code for t in survey.languages) else None
+    return code if code == ENGLISH or survey.translation(code or "") is not None else None
 
 
 @bp.route("/<slug>/language", methods=["POST"])

@@ -34,15 +34,11 @@ class Translation:
     questions: dict[int, QuestionWords] = field(default_factory=dict)
 
 
-def language_of(survey: Survey, code: str) -> SurveyLanguage | None:
-    return next((language for language in survey.languages if language.code == code), None)
-
-
 def add_language(actor: User, survey: Survey, code: str) -> SurveyLanguage:
     """Offer the survey in another language (its words start empty: respondents see English until translated)."""
     if code not in LANGUAGES:
         raise EngageError("Choose a language from the list", "code")
-    if language_of(survey, code) is not None:
+    if survey.translation(code) is not None:
         raise EngageError("The survey is already offered in this language", "code")
     language = SurveyLanguage(code=code)
     survey.languages.append(language)
@@ -53,7 +49,7 @@ def add_language(actor: User, survey: Survey, code: str) -> SurveyLanguage:
 
 def remove_language(actor: User, survey: Survey, code: str) -> None:
     """Stop offering a language; its translations go (answers already given in it keep their words)."""
-    language = language_of(survey, code)
+    language = survey.translation(code)
     if language is None:
         return
     survey.languages.remove(language)
@@ -68,7 +64,7 @@ def save(actor: User, survey: Survey, code: str, words: Translation) -> None:
     """Store a translation, with who made it. Blank texts are allowed (respondents see English, with a note), but
     not a translation with none at all; translated options must match the English ones in number, so every
     language adds to one dataset."""
-    language = language_of(survey, code)
+    language = survey.translation(code)
     if language is None:
         raise EngageError("The survey is not offered in this language")
     texts = [words.introduction, words.confirmation, words.crisis]
@@ -108,7 +104,7 @@ def save(actor: User, survey: Survey, code: str, words: Translation) -> None:
 def coverage(survey: Survey, code: str) -> tuple[int, int]:
     """(texts translated, texts there are) in this language: the introduction, confirmation and crisis text,
     and each question's wording, hint (where it has one) and options."""
-    language = language_of(survey, code)
+    language = survey.translation(code)
     done = sum(bool(getattr(language, name, "")) for name in ("introduction", "confirmation", "crisis"))
     total = 3
     for question in survey.questions:
