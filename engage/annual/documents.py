@@ -10,6 +10,7 @@ from docx.document import Document as WordDocument
 
 from engage.annual.report import AnnualReport
 from engage.representation.services import category_label
+from engage.templating import small_count
 
 
 def pdf(html: str) -> bytes:
@@ -17,10 +18,6 @@ def pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported here: it loads Pango, which only this download needs
 
     return HTML(string=html).write_pdf()
-
-
-def _count(value: int | None, threshold: int) -> str:
-    return f"fewer than {threshold}" if value is None else f"{value:,}"
 
 
 def _table(document: WordDocument, headings: list[str], rows: list[list[str]]) -> None:
@@ -49,7 +46,7 @@ def docx(report: AnnualReport) -> bytes:
     )
 
     document.add_heading("Who took part", level=1)
-    document.add_paragraph(f"Survey responses: {_count(report.responses, threshold)}.")
+    document.add_paragraph(f"Survey responses: {small_count(report.responses)}.")
     for heading, cells in (
         ("Ways of taking part", report.channels),
         ("Formats", report.formats),
@@ -82,7 +79,7 @@ def docx(report: AnnualReport) -> bytes:
         _table(
             document,
             ["Survey", "Responses in the year"],
-            [[line.title, _count(line.responses, threshold)] for line in report.surveys],
+            [[line.title, small_count(line.responses)] for line in report.surveys],
         )
     else:
         document.add_paragraph("No survey responses this year.")
@@ -90,10 +87,10 @@ def docx(report: AnnualReport) -> bytes:
         _table(
             document,
             ["Panel", "Kind", "Members", "Meetings", "Drafts reviewed"],
-            [[p.name, p.kind, _count(p.members, threshold), str(p.meetings), str(p.drafts)] for p in report.panels],
+            [[p.name, p.kind, small_count(p.members), str(p.meetings), str(p.drafts)] for p in report.panels],
         )
     document.add_heading("Decisions on panel comments", level=2)
-    document.add_paragraph(f"Comments made on drafts: {_count(report.comments, threshold)}.")
+    document.add_paragraph(f"Comments made on drafts: {small_count(report.comments)}.")
     if report.decisions:
         _table(document, ["Decision", "Comments"], [[label, f"{n:,}"] for label, n in report.decisions])
 
@@ -130,7 +127,7 @@ def docx(report: AnnualReport) -> bytes:
         _table(
             document,
             ["Quarter", "Members who rated", "Middle rating"],
-            [[q.label, _count(q.people if q.people >= threshold else None, threshold), q.middle] for q in quarters],
+            [[q.label, small_count(q.people), q.middle] for q in quarters],
         )
     buffer = io.BytesIO()
     document.save(buffer)

@@ -51,7 +51,7 @@ def current_year(today: date) -> int:
 @dataclass
 class SurveyLine:
     title: str
-    responses: int | None  # None: fewer than the threshold
+    responses: int
     opened: datetime | None
     closed: datetime | None
 
@@ -60,7 +60,7 @@ class SurveyLine:
 class PanelLine:
     name: str
     kind: str
-    members: int | None  # None: fewer than the threshold
+    members: int
     meetings: int
     drafts: int
 
@@ -78,7 +78,7 @@ class AnnualReport:
     programme: Programme
     first_year: int
     threshold: int
-    responses: int | None
+    responses: int  # pages show small counts as the public board does (the small_count filter)
     # (label, people) for each way of taking part and each format, only as many as may be published.
     channels: list[tuple[str, int]]
     formats: list[tuple[str, int]]
@@ -87,7 +87,7 @@ class AnnualReport:
     surveys: list[SurveyLine] = field(default_factory=list)
     panels: list[PanelLine] = field(default_factory=list)
     decisions: list[tuple[str, int]] = field(default_factory=list)
-    comments: int | None = None
+    comments: int = 0
     statements: list[YouSaid] = field(default_factory=list)
     actions_by_status: list[tuple[str, int]] = field(default_factory=list)
     changes: list[ChangeLine] = field(default_factory=list)
@@ -103,10 +103,6 @@ class AnnualReport:
         return f"1 April {self.first_year} to 31 March {self.first_year + 1}"
 
 
-def _shown(count: int, threshold: int) -> int | None:
-    return count if count == 0 or count >= threshold else None
-
-
 def build(programme: Programme, first_year: int) -> AnnualReport:
     """Everything the report says about one programme and financial year."""
     start, end = year_bounds(first_year)
@@ -118,7 +114,7 @@ def build(programme: Programme, first_year: int) -> AnnualReport:
         programme=programme,
         first_year=first_year,
         threshold=threshold,
-        responses=_shown(total, threshold),
+        responses=total,
         channels=[(Channel(key).label, n) for key, n in reach.by_channel],
         formats=[(Format(key).label, n) for key, n in reach.by_format],
         languages=_languages(ids, total, threshold),
@@ -159,9 +155,7 @@ def _surveys(programme: Programme, start: datetime, end: datetime, threshold: in
         .order_by(Survey.title)
     )
     return [
-        SurveyLine(survey.title, _shown(n, threshold), survey.opens_at, survey.closes_at)
-        for survey, n in db.session.execute(counted)
-        if n
+        SurveyLine(survey.title, n, survey.opens_at, survey.closes_at) for survey, n in db.session.execute(counted) if n
     ]
 
 
@@ -185,13 +179,13 @@ def _panels(programme: Programme, start: datetime, end: datetime, threshold: int
             .join(draft_panels, draft_panels.c.draft_id == Draft.id)
             .where(draft_panels.c.panel_id == panel.id, Draft.created_at >= start, Draft.created_at < end)
         ).scalar_one()
-        lines.append(PanelLine(panel.name, panel.kind.label, _shown(members, threshold), meetings, drafts))
+        lines.append(PanelLine(panel.name, panel.kind.label, members, meetings, drafts))
     return lines
 
 
 def _decisions(
     programme: Programme, start: datetime, end: datetime, threshold: int
-) -> tuple[int | None, list[tuple[str, int]]]:
+) -> tuple[int, list[tuple[str, int]]]:
     """How many panel comments were made in the year, and how the decisions made in it went (safe cells only)."""
     of_programme = select(Comment.id).join(DraftSection).join(Draft).where(Draft.programme_id == programme.id)
     made = db.session.execute(
@@ -208,7 +202,7 @@ def _decisions(
     )
     cells = {outcome.label: outcomes.get(outcome, 0) for outcome in Outcome}
     decided = sum(cells.values())
-    return _shown(made, threshold), safe_cells(decided, cells, threshold)
+    return made, safe_cells(decided, cells, threshold)
 
 
 def _changes(programme: Programme, start: datetime, end: datetime) -> list[ChangeLine]:
