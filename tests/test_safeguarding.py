@@ -379,3 +379,25 @@ def test_an_application_to_join_a_panel_is_screened(
         flag = db.session.execute(select(SafeguardingFlag)).scalar_one()
     detail = client.get(f"/safeguarding/{flag.id}").get_data(as_text=True)
     assert "stockpiling my meds" in detail and "sam@example.org" in detail
+
+
+def test_a_statement_whose_own_words_disclose_risk_is_not_published(
+    app: Flask, client: FlaskClient, auth: Auth, make_user: Callable[..., User],
+    make_programme: Callable[..., Programme],
+) -> None:  # fmt: skip
+    lead = make_user(Role.LEAD)
+    programme = make_programme(people=(lead,))
+    with app.app_context():
+        you_said = YouSaid(programme_id=programme.id, title="Crisis care", statement=f"Someone said: {DISCLOSURE}")
+        db.session.add(you_said)
+        db.session.commit()
+        statement = you_said.id
+    auth.login(lead)
+    refused = client.post(f"/you-said-we-did/statements/{statement}/publish")
+    assert refused.status_code == 400 and "read like someone disclosing risk" in refused.get_data(as_text=True)
+    with app.app_context():
+        you_said = db.session.get(YouSaid, statement)
+        assert you_said.published_at is None
+        you_said.statement = "People told us the crisis line took too long to answer at night."
+        db.session.commit()
+    assert client.post(f"/you-said-we-did/statements/{statement}/publish").status_code == 302

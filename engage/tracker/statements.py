@@ -310,6 +310,12 @@ def check_publishable(you_said: YouSaid) -> None:
         raise TrackerError("A quote still contains personal details. Edit it before publishing")
     if held_quote_ids(you_said.quotes):
         raise TrackerError("A quote's words are held back by safeguarding. Remove that quote before publishing")
+    # A lead may paste a resident's words into the statement itself: they meet the same screen as a quote.
+    if any(screen(text).flagged for text in (you_said.title, you_said.statement, you_said.easy_read_text)):
+        raise TrackerError(
+            "The statement's own words read like someone disclosing risk. Reword it, or ask your safeguarding "
+            "lead, before publishing"
+        )
 
 
 def publish_event(you_said: YouSaid) -> str:
