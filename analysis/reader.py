@@ -45,11 +45,11 @@ class Reader:
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text, one column per class."""
-        rows = [np.zeros(len(self.classes), dtype=np.float32)] if not texts else []
+        rows = []
         for encoding in self._tokenizer.encode_batch(list(texts)):
             ids = np.array([encoding.ids], dtype=np.int64)
             rows.append(self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0])
-        return np.vstack(rows)[: len(texts)]
+        return np.array(rows, dtype=np.float32).reshape(len(rows), len(self.classes))
 
 
 def fine_tune(rows: Sequence[tuple[str, str]], classes: Sequence[str], path: Path, epochs: int = 3) -> Path:

@@ -267,13 +267,21 @@ MAX_WINDOWS = 40
 # The second look reads windows of a few sentences (its word piece limit), over the same 60,000 characters.
 READ_WINDOW = 400
 # A text gets a second look when the quick classifier's probability of risk reaches GATE or a pattern
-# matches: 1.8% of real NHS comments, and 97.5% of held-out disclosures (bench/safeguarding.py). Needing
-# both layers to see risk also halves the false alarms of the second look alone.
-GATE = 0.05
-# The second look flags at READ_THRESHOLD, chosen for recall: at 0.1 it finds 95% of held-out disclosures,
-# at 0.2 only 93%. A pattern flags on its own: the patterns are narrow, and a wording they name ("no point
-# going on") must never wait on a model's judgement.
-READ_THRESHOLD = 0.1
+# matches: 3.3% of real NHS comments, and 97% of held-out disclosures (bench/safeguarding.py). Needing
+# both layers to see risk also cuts the false alarms of the second look alone.
+GATE = 0.02
+# The second look flags at READ_THRESHOLD, chosen for recall on the held-out set: at 0.03 it finds 94.6%
+# of disclosures with 10.6% false alarms, at 0.05 92.2% and 9.9%. (The reader was trained with the risk
+# classes weighted below their rarity, so its probabilities run low.) A pattern flags on its own: the
+# patterns are narrow, and a wording they name ("no point going on") must never wait on a model.
+READ_THRESHOLD = 0.03
+
+
+# Helplines by name and number. People quote them from leaflets and from the help Engage itself shows; they
+# are never risk in themselves, and the reader, which has seen few of them, reads "text SHOUT" as anger.
+HELPLINES = re.compile(
+    r"\b(?:samaritans|shout|childline|papyrus|hopeline ?uk|nhs ?111|111|999|116 ?123|85258|0800 ?11 ?11)\b"
+)
 
 
 @cache
@@ -288,7 +296,7 @@ def read_closely(texts: Sequence[str]) -> list[tuple[float, str]]:
     risky = [i for i, c in enumerate(reader.classes) if c != NONE]
     out = []
     for text in texts:
-        normal = normalise(text)
+        normal = HELPLINES.sub("the helpline", normalise(text))
         windows = [normal[i : i + READ_WINDOW] for i in range(0, min(len(normal), WINDOW * MAX_WINDOWS), READ_WINDOW)]
         scores = reader.probabilities(windows or [""])[:, risky]
         window = int(scores.sum(axis=1).argmax())

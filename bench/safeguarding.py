@@ -45,7 +45,7 @@ def main() -> None:
         print(f"{key:<28}{len(results):>4}  {shares[0]:>9.2f}  {shares[1]:>5.2f}  {shares[2]:>7.2f}")
     for side, name in (("risk", "recall (risk found)"), ("none", "false alarms")):
         n, *counts = totals[side]
-        print(f"{name:<28}{n:>4}  {counts[0] / n:>9.2f}  {counts[1] / n:>5.2f}  {counts[2] / n:>7.2f}")
+        print(f"{name:<28}{n:>4}  {counts[0] / n:>9.3f}  {counts[1] / n:>5.3f}  {counts[2] / n:>7.3f}")
     if data.exists():
         comments = shared_comments(data)
         start = time.perf_counter()
