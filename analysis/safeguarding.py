@@ -15,7 +15,7 @@ The screen is deliberately cautious: it flags for a person to review, it never d
 - a second look by a fine-tuned MiniLM (analysis.reader) trained on the same examples, which reads word
   order: "the wait is killing me" is not "I want to kill myself", and "I used to cut" is not "I cut".
 
-Each flag names its categories and what matched ("pattern:kill_myself", "classifier:0.91"), so a reviewer
+Each flag names its categories and what matched ("pattern:kill_myself", "reader:0.91"), so a reviewer
 sees why without the screen repeating the text itself.
 """
 
@@ -279,8 +279,10 @@ READ_THRESHOLD = 0.03
 
 # Helplines by name and number. People quote them from leaflets and from the help Engage itself shows; they
 # are never risk in themselves, and the reader, which has seen few of them, reads "text SHOUT" as anger.
+# SHOUT only as the text line: "he'll shout at me" stays as written.
 HELPLINES = re.compile(
-    r"\b(?:samaritans|shout|childline|papyrus|hopeline ?uk|nhs ?111|111|999|116 ?123|85258|0800 ?11 ?11)\b"
+    r"\b(?:samaritans|childline|papyrus|hopeline ?uk|nhs ?111|111|999|116 ?123|85258|0800 ?11 ?11)\b"
+    r"|\b(?:text(?:ed|ing)?|messag(?:e|ed|ing)) shout\b|\bshout (?:text |crisis )?(?:line|service|number)\b"
 )
 
 
