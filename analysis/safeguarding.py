@@ -225,6 +225,11 @@ def _features(texts: list[str]) -> Any:
     return sparse.hstack([meaning, _words().transform(texts)]).tocsr()
 
 
+# Classifier windows: about a paragraph each, up to 60,000 characters (the patterns read every character).
+WINDOW = 1500
+MAX_WINDOWS = 40
+
+
 def risk(texts: list[str]) -> list[tuple[float, str]]:
     """For each text, the classifier's probability that it discloses risk, and its likeliest category.
 
@@ -239,8 +244,9 @@ def risk(texts: list[str]) -> list[tuple[float, str]]:
     return out
 
 
-def _windows(text: str) -> list[str]:
-    return [text[i : i + WINDOW] for i in range(0, min(len(text), WINDOW * MAX_WINDOWS), WINDOW)] or [""]
+def _windows(text: str, size: int = WINDOW) -> list[str]:
+    """The text cut into windows of `size` characters, over its first WINDOW * MAX_WINDOWS."""
+    return [text[i : i + size] for i in range(0, min(len(text), WINDOW * MAX_WINDOWS), size)] or [""]
 
 
 def _probabilities(texts: list[str]) -> list[tuple[float, str]]:
@@ -261,9 +267,6 @@ def _probabilities(texts: list[str]) -> list[tuple[float, str]]:
     return out
 
 
-# Classifier windows: about a paragraph each, up to 60,000 characters (the patterns read every character).
-WINDOW = 1500
-MAX_WINDOWS = 40
 # The second look reads windows of a few sentences (its word piece limit), over the same 60,000 characters.
 READ_WINDOW = 400
 # A text gets a second look when the quick classifier's probability of risk reaches GATE or a pattern
@@ -298,11 +301,8 @@ def read_closely(texts: Sequence[str]) -> list[tuple[float, str]]:
     risky = [i for i, c in enumerate(reader.classes) if c != NONE]
     out = []
     for text in texts:
-        normal = HELPLINES.sub("the helpline", normalise(text))
-        windows = [normal[i : i + READ_WINDOW] for i in range(0, min(len(normal), WINDOW * MAX_WINDOWS), READ_WINDOW)]
-        scores = reader.probabilities(windows or [""])[:, risky]
-        window = int(scores.sum(axis=1).argmax())
-        out.append((float(scores[window].sum()), reader.classes[risky[int(scores[window].argmax())]]))
+        windows = reader.probabilities(_windows(HELPLINES.sub("the helpline", normalise(text)), READ_WINDOW))
+        out.append(max((float(row[risky].sum()), reader.classes[risky[int(row[risky].argmax())]]) for row in windows))
     return out
 
 
