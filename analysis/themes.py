@@ -30,6 +30,12 @@ WORD = re.compile(r"[^\W\d_]{2,}")
 WORDS_ONLY = r"(?u)\b[^\W\d_]{2,}\b"  # letters only: no numbers, dates or underscores as keywords
 MIN_THEMES, MAX_THEMES = 8, 40
 QUOTES = 5
+# A comment raises a theme besides its own when it sits nearly as close to that theme's centre (within
+# SECONDARY_MARGIN of cosine similarity, and at least SECONDARY_FLOOR), or when one of its sentences or clauses
+# is nearest that theme (at least SECONDARY_PART): "the nurses were kind but parking cost a fortune". Up to
+# SECONDARY_MAX more themes each. Chosen on the NEAS comments' multi-label framework codes (bench/framework.py).
+SECONDARY_MARGIN, SECONDARY_FLOOR, SECONDARY_PART, SECONDARY_MAX = 0.05, 0.4, 0.6, 2
+PARTS = re.compile(r"(?<=[.!?;])\s+|\s+(?:but|however|although|and also)\s+", re.IGNORECASE)
 
 # Beyond sklearn's English stop words: contractions typed without apostrophes, and filler common in feedback.
 EXTRA_STOP_WORDS = {
@@ -74,6 +80,46 @@ class ThemeResult:
             embeddings = encode(list(texts))
         nearest = (embeddings @ self.centroids.T).argmax(axis=1)
         return [int(k) if has_words(t) else -1 for k, t in zip(nearest, texts, strict=True)]
+
+    def secondary(self, texts: Sequence[str], embeddings: np.ndarray) -> list[list[int]]:
+        """Each text's other themes, closest first (see SECONDARY_MARGIN)."""
+        return secondary_themes(texts, embeddings, self.centroids, self.assignments)
+
+
+def secondary_themes(
+    texts: Sequence[str], embeddings: np.ndarray, centroids: np.ndarray, assignments: Sequence[int]
+) -> list[list[int]]:
+    """For each text with a theme, the other themes it raises too (see SECONDARY_MARGIN); [] for the rest."""
+    out: list[list[int]] = [[] for _ in assignments]
+    if len(centroids) < 2 or not len(assignments):
+        return out
+    similarity = embeddings @ centroids.T
+    for i, own in enumerate(assignments):
+        if own >= 0:
+            bar = max(float(similarity[i, own]) - SECONDARY_MARGIN, SECONDARY_FLOOR)
+            nearest = np.argsort(-similarity[i])[: SECONDARY_MAX + 1]
+            out[i] = [int(k) for k in nearest if k != own and similarity[i, k] >= bar]
+    parts, owners = _parts(texts, assignments)
+    if parts:
+        from analysis.embeddings import encode
+
+        part_similarity = encode(parts) @ centroids.T
+        for i, row in zip(owners, part_similarity, strict=True):
+            k = int(row.argmax())
+            if k != assignments[i] and k not in out[i] and row[k] >= SECONDARY_PART:
+                out[i].append(k)
+    return [others[:SECONDARY_MAX] for others in out]
+
+
+def _parts(texts: Sequence[str], assignments: Sequence[int]) -> tuple[list[str], list[int]]:
+    """The sentences and clauses (three words or more) of each themed text that has more than one."""
+    parts, owners = [], []
+    for i, (text, own) in enumerate(zip(texts, assignments, strict=True)):
+        pieces = [p for p in PARTS.split(text or "") if len(WORD.findall(p)) >= 3] if own >= 0 else []
+        if len(pieces) > 1:
+            parts.extend(pieces)
+            owners.extend([i] * len(pieces))
+    return parts, owners
 
 
 def has_words(text: str) -> bool:

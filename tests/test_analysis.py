@@ -279,3 +279,19 @@ def test_plain_english_advice_names_what_to_change() -> None:
     assert "long sentence" in [a.kind for a in check(easy, easy_read=True)], "easy read sentences stay short"
     assert check(easy) == []
     assert check("") == [] and check("🙂🙂") == []
+
+
+def test_a_comment_that_raises_two_things_carries_both_themes() -> None:
+    from analysis.embeddings import encode
+
+    parking = [f"Parking at the hospital {e}" for e in ("is impossible", "costs a lot", "was full", "is a nightmare")]
+    nurses = [f"The nurses {e}" for e in ("were kind and caring", "listened to me", "were friendly", "were patient")]
+    both = "The nurses were kind and caring but parking at the hospital was full and cost too much"
+    texts = [*parking, *nurses, both, "Parking fine", "🙂"]
+    result = find_themes(texts, n_themes=2)
+    parking_theme, nurses_theme = result.assignments[0], result.assignments[4]
+    assert parking_theme != nurses_theme
+    also = result.secondary(texts, encode(texts))
+    own = result.assignments[8]
+    assert also[8] == [parking_theme if own == nurses_theme else nurses_theme]
+    assert also[:4] == [[]] * 4 and also[10] == [], "a comment about one thing, or none, raises no other theme"

@@ -21,7 +21,15 @@ from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.insights import jobs, services
 from engage.insights import models as insight_models
-from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment, ThemeQuote
+from engage.insights.models import (
+    AnalysisRun,
+    RunStatus,
+    TextEmbedding,
+    Theme,
+    ThemeAssignment,
+    ThemeQuote,
+    secondary_links,
+)
 from engage.programmes.models import Programme
 from engage.surveys import answering
 from engage.surveys.models import Answer, Survey
@@ -204,6 +212,50 @@ def test_lead_renames_merges_and_marks_noise(app: Flask, client: FlaskClient, se
     assert f"{kept} of {found} ({round(kept * 100 / found)}%)" in runs
 
 
+def _links(run_id: int) -> dict[int, set[int]]:
+    """Each theme of a run: the texts (assignment ids) mainly about another theme that raise it too."""
+    rows = db.session.execute(
+        select(secondary_links.c.theme_id, secondary_links.c.assignment_id)
+        .join(ThemeAssignment, ThemeAssignment.id == secondary_links.c.assignment_id)
+        .where(ThemeAssignment.run_id == run_id)
+    )
+    found: dict[int, set[int]] = {}
+    for theme_id, assignment_id in rows:
+        found.setdefault(theme_id, set()).add(assignment_id)
+    return found
+
+
+def _members(theme_id: int) -> set[int]:
+    return set(db.session.execute(select(ThemeAssignment.id).where(ThemeAssignment.theme_id == theme_id)).scalars())
+
+
+def test_comments_raising_two_themes_count_in_both_and_follow_a_merge(
+    app: Flask, client: FlaskClient, setup: dict
+) -> None:
+    run_id = _start(client, setup)
+    _wait(app, run_id)
+    with app.app_context():
+        links = _links(run_id)
+        assert links, "some of 81 real comments raise a second theme"
+        assert all(not raising & _members(theme_id) for theme_id, raising in links.items()), "never its own theme"
+        target = max(links, key=lambda t: len(links[t]))
+        label, size = db.session.get(Theme, target).label, len(_members(target))
+        other = next(t.id for t in db.session.get(AnalysisRun, run_id).themes if t.id != target)
+        expected = (links[target] | links.get(other, set())) - _members(target) - _members(other)
+    page = client.get(f"/insights/themes/{target}").get_data(as_text=True)
+    assert f"{len(links[target])} more mainly about another theme raise it too" in page
+    listed = client.get(f"/insights/themes/{target}?also=1").get_data(as_text=True)
+    assert "raise this one too" in listed and listed.count("Mainly about:") == min(len(links[target]), 25)
+    exported = client.get(f"/insights/runs/{run_id}/export.csv").get_data().decode("utf-8-sig")
+    assert "Also raises" in exported.splitlines()[0] and exported.count(label) > size
+    client.post(f"/insights/themes/{other}/merge", data={"into": str(target), "confirm": "yes"})
+    with app.app_context():
+        after = _links(run_id)
+        assert after.get(target, set()) == expected, "texts that raised either theme raise the merged one"
+        assert other not in after
+        assert all(not raising & _members(theme_id) for theme_id, raising in after.items())
+
+
 def test_other_leads_and_members_cannot_see_runs(
     app: Flask, client: FlaskClient, auth: Auth, setup: dict, make_user: Callable[..., User]
 ) -> None:
@@ -269,6 +321,7 @@ def test_split_a_theme_and_compare_two_runs(app: Flask, client: FlaskClient, set
             db.session.execute(select(Theme).where(Theme.run_id == first).order_by(Theme.size.desc())).scalars().first()
         )
         theme_id, size, before = biggest.id, biggest.size, len(db.session.get(AnalysisRun, first).themes)
+        raising = _links(first).get(theme_id, set())
     assert client.post(f"/insights/themes/{theme_id}/split", data={"parts": "2"}).status_code == 302
     _wait(app, first)
     with app.app_context():
@@ -276,6 +329,9 @@ def test_split_a_theme_and_compare_two_runs(app: Flask, client: FlaskClient, set
         assert run.status == RunStatus.DONE and db.session.get(Theme, theme_id) is None
         assert len(run.themes) == before + 1 and sum(t.size for t in run.themes[-2:]) == size
         parts = {t.label for t in run.themes[-2:]}
+        after = _links(first)
+        moved = set().union(*(after.get(t.id, set()) for t in run.themes[-2:]))
+        assert raising <= moved, "texts that raised the theme now raise one of its parts"
         split = db.session.execute(select(insight_models.ThemeOutcome)).scalar_one()
         assert split.outcome == "split" and set(split.detail.split(", ")) == parts
     assert "Choose a number of themes" in client.post(

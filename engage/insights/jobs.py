@@ -31,6 +31,7 @@ from engage.insights.models import (
     ThemeAssignment,
     ThemeOutcome,
     ThemeQuote,
+    secondary_links,
 )
 from engage.insights.services import STOPPED, Source, assigned_keys, scope_sources
 from engage.timeutil import utcnow
@@ -291,10 +292,11 @@ def _fit(run: AnalysisRun) -> None:
         )
     db.session.add_all(themes)
     db.session.flush()
-    db.session.add_all(
-        _assignment(run_id, themes[k] if k >= 0 else None, source, assessments[i], kinds[i])
-        for i, (source, k) in enumerate(zip(sources, result.assignments, strict=True))
-    )
+    also = result.secondary(texts, vectors)
+    for i, (source, k) in enumerate(zip(sources, result.assignments, strict=True)):
+        assignment = _assignment(run_id, themes[k] if k >= 0 else None, source, assessments[i], kinds[i])
+        assignment.also = [themes[j] for j in also[i]]
+        db.session.add(assignment)
     run.text_count, run.status, run.stage, run.progress = len(texts), RunStatus.DONE, "Done", 1.0
     run.finished_at = utcnow()
     db.session.commit()
@@ -302,7 +304,7 @@ def _fit(run: AnalysisRun) -> None:
 
 def _split(run: AnalysisRun, theme_id: int, parts: int) -> None:
     """Re-theme the texts of one theme into smaller themes, in place of it, in one transaction."""
-    from analysis.themes import find_themes
+    from analysis.themes import SECONDARY_MAX, find_themes
 
     run_id = run.id
     theme = db.session.get(Theme, theme_id)
@@ -348,13 +350,31 @@ def _split(run: AnalysisRun, theme_id: int, parts: int) -> None:
         )
     db.session.add_all(new)
     db.session.flush()
-    for member, k in zip(members, result.assignments, strict=True):
+    also = result.secondary(texts, vectors)
+    for member, k, others in zip(members, result.assignments, also, strict=True):
         member.theme_id = new[k].id if k >= 0 else None
+        member.also = ([new[j] for j in others] + member.also)[:SECONDARY_MAX]
+    _move_secondary(theme_id, new, run_id)
     db.session.add(ThemeOutcome.of(theme, "split", ", ".join(part.label for part in new)))
     db.session.delete(theme)
     run = db.session.get(AnalysisRun, run_id)
     run.status, run.stage, run.progress, run.finished_at = RunStatus.DONE, "Done", 1.0, utcnow()
     db.session.commit()
+
+
+def _move_secondary(theme_id: int, parts: list[Theme], run_id: int) -> None:
+    """Texts of other themes that also raised a theme being split now raise whichever part is nearest them."""
+    raising = list(
+        db.session.execute(
+            select(ThemeAssignment).join(secondary_links).where(secondary_links.c.theme_id == theme_id)
+        ).scalars()
+    )
+    if not raising:
+        return
+    centroids = np.stack([np.frombuffer(part.centroid, dtype=np.float32) for part in parts])
+    nearest = (embeddings_for([a.text for a in raising], run_id) @ centroids.T).argmax(axis=1)
+    for assignment, k in zip(raising, nearest, strict=True):
+        assignment.also = [t for t in assignment.also if t.id != theme_id] + [parts[int(k)]]
 
 
 def _assignment(run_id: int, theme: Theme | None, source: Source, assessment: Assessment, kind: str) -> ThemeAssignment:
@@ -372,7 +392,7 @@ def _assignment(run_id: int, theme: Theme | None, source: Source, assessment: As
 def _assign_new(run: AnalysisRun) -> None:
     """Give texts that arrived after the run the theme whose centre is nearest, without refitting."""
     from analysis.sentiment import assess_all, kind
-    from analysis.themes import has_words
+    from analysis.themes import has_words, secondary_themes
 
     run_id = run.id
     done = assigned_keys(run)
@@ -381,11 +401,15 @@ def _assign_new(run: AnalysisRun) -> None:
     if sources and themes:
         centroids = np.stack([np.frombuffer(t.centroid, dtype=np.float32) for t in themes])
         vectors = embeddings_for([source.text for source in sources], run_id)
-        nearest = (vectors @ centroids.T).argmax(axis=1)
+        closest = (vectors @ centroids.T).argmax(axis=1)
+        nearest = [int(k) if has_words(s.text) else -1 for k, s in zip(closest, sources, strict=True)]
+        also = secondary_themes([s.text for s in sources], vectors, centroids, nearest)
         assessments = assess_all([source.text for source in sources])
-        for source, k, result in zip(sources, nearest, assessments, strict=True):
-            theme = themes[int(k)] if has_words(source.text) else None
-            db.session.add(_assignment(run_id, theme, source, result, kind(source.text, result)))
+        for source, k, others, result in zip(sources, nearest, also, assessments, strict=True):
+            theme = themes[k] if k >= 0 else None
+            assignment = _assignment(run_id, theme, source, result, kind(source.text, result))
+            assignment.also = [themes[j] for j in others]
+            db.session.add(assignment)
             if theme is not None:
                 theme.mean_sentiment = (theme.mean_sentiment * theme.size + result.score) / (theme.size + 1)
                 theme.size += 1

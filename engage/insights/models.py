@@ -176,6 +176,15 @@ class ThemeOutcome(db.Model):
         )
 
 
+# A text's other themes: those it raises beside its own (analysis.themes.secondary_themes).
+secondary_links = Table(
+    "secondary_theme",
+    db.metadata,
+    Column("assignment_id", ForeignKey("theme_assignment.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class ThemeAssignment(db.Model):
     __table_args__ = (CheckConstraint(ONE_SOURCE, name="one_source"),)
 
@@ -192,6 +201,7 @@ class ThemeAssignment(db.Model):
     kind: Mapped[str] = mapped_column(String(12), default="other", server_default="other")
 
     theme: Mapped[Theme | None] = relationship()
+    also: Mapped[list[Theme]] = relationship(secondary=secondary_links, order_by="Theme.position")
     answer: Mapped[Answer | None] = relationship()
     comment: Mapped[Comment | None] = relationship("Comment")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as HttpResponse
 
 from analysis.redact import redact
@@ -95,6 +96,7 @@ def run_page(run_id: int) -> str:
         size_rows=[(t.label, t.size) for t in themes],
         others=[r for r in services.runs_for(run.programme) if r.id != run.id and r.status == RunStatus.DONE],
         kinds=services.kind_counts(run) if run.status == RunStatus.DONE else {},
+        also=services.also_counts(run) if run.status == RunStatus.DONE else {},
         record=services.theme_records([run])[run.id],
         outcomes=services.theme_outcomes(run),
         kind_names=KIND_NAMES,
@@ -159,15 +161,30 @@ def export(run_id: int, kind: str) -> HttpResponse:
     """Themes and the theme of every answer, as CSV or Excel. Text is redacted."""
     run = _run(run_id)
     rows: list[list[object]] = [
-        ["Answer id", "Theme", "Theme set aside", "What it does", "Sentiment", "Sentiment label", "Answer (redacted)"]
+        [
+            "Answer id",
+            "Theme",
+            "Also raises",
+            "Theme set aside",
+            "What it does",
+            "Sentiment",
+            "Sentiment label",
+            "Answer (redacted)",
+        ]
     ]
-    query = db.select(ThemeAssignment).where(ThemeAssignment.run_id == run.id).order_by(ThemeAssignment.id)
+    query = (
+        db.select(ThemeAssignment)
+        .where(ThemeAssignment.run_id == run.id)
+        .options(selectinload(ThemeAssignment.also))
+        .order_by(ThemeAssignment.id)
+    )
     for assignment in db.session.execute(query).scalars():
         theme = assignment.theme
         rows.append(
             [
                 f"answer {assignment.answer_id}" if assignment.answer_id else f"panel comment {assignment.comment_id}",
                 theme.label if theme else "(no theme)",
+                "; ".join(other.label for other in assignment.also),
                 "yes" if theme and theme.is_noise else "no",
                 assignment.kind,
                 round(assignment.sentiment, 3),
@@ -193,7 +210,8 @@ def theme_page(theme_id: int) -> str | HttpResponse:
     quotes = services.representative_quotes(theme)
     wanted = request.args.get("said", "")
     wanted = wanted if wanted in KIND_NAMES else ""
-    page = paginate(services.assignments_query(theme, wanted), 25)
+    also = request.args.get("also") == "1"
+    page = paginate(services.assignments_query(theme, wanted, also=also), 25)
     return render_template(
         "insights/theme.html",
         theme=theme,
@@ -205,6 +223,8 @@ def theme_page(theme_id: int) -> str | HttpResponse:
         kinds=services.kind_counts(theme.run).get(theme.id, dict.fromkeys(KIND_NAMES, 0)),
         kind_names=KIND_NAMES,
         wanted=wanted,
+        also=also,
+        also_count=services.also_counts(theme.run).get(theme.id, 0),
     )
 
 

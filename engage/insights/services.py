@@ -25,6 +25,7 @@ from engage.insights.models import (
     ThemeAssignment,
     ThemeOutcome,
     ThemeQuote,
+    secondary_links,
 )
 from engage.panels.models import Comment
 from engage.panels.services import programme_comments_query
@@ -272,15 +273,34 @@ def check_stalled(run: AnalysisRun) -> None:
         db.session.flush()
 
 
-def assignments_query(theme: Theme, kind: str = "") -> Select[tuple[ThemeAssignment]]:
-    """A theme's answers, optionally only the praise, complaints or suggestions..., with their texts loaded."""
-    query = (
-        select(ThemeAssignment)
-        .where(ThemeAssignment.theme_id == theme.id)
-        .options(selectinload(ThemeAssignment.answer), selectinload(ThemeAssignment.comment))
-        .order_by(ThemeAssignment.id)
+def assignments_query(theme: Theme, kind: str = "", *, also: bool = False) -> Select[tuple[ThemeAssignment]]:
+    """A theme's answers, optionally only the praise, complaints or suggestions..., with their texts loaded.
+
+    With `also`, instead the texts mainly about another theme that raise this one too.
+    """
+    query = select(ThemeAssignment).options(
+        selectinload(ThemeAssignment.answer),
+        selectinload(ThemeAssignment.comment),
+        selectinload(ThemeAssignment.also),
+        selectinload(ThemeAssignment.theme),
     )
+    if also:
+        query = query.join(secondary_links).where(secondary_links.c.theme_id == theme.id)
+    else:
+        query = query.where(ThemeAssignment.theme_id == theme.id)
+    query = query.order_by(ThemeAssignment.id)
     return query.where(ThemeAssignment.kind == kind) if kind else query
+
+
+def also_counts(run: AnalysisRun) -> dict[int, int]:
+    """For each theme of a run, how many texts mainly about another theme raise it too."""
+    rows = db.session.execute(
+        select(secondary_links.c.theme_id, func.count())
+        .join(Theme, Theme.id == secondary_links.c.theme_id)
+        .where(Theme.run_id == run.id)
+        .group_by(secondary_links.c.theme_id)
+    )
+    return dict(rows.all())
 
 
 def breakdowns(theme: Theme) -> list[tuple[str, list[tuple[str, int]]]]:
@@ -391,6 +411,7 @@ def merge(actor: User, theme: Theme, into: Theme) -> None:
     """Move every text of one theme into another of the same run, and remove the first."""
     check_merge(theme, into)
     db.session.execute(update(ThemeAssignment).where(ThemeAssignment.theme_id == theme.id).values(theme_id=into.id))
+    _merge_secondary(theme, into)
     total = into.size + theme.size
     into.mean_sentiment = (
         (into.mean_sentiment * into.size + theme.mean_sentiment * theme.size) / total if total else 0.0
@@ -402,6 +423,21 @@ def merge(actor: User, theme: Theme, into: Theme) -> None:
     db.session.add(ThemeOutcome.of(theme, "merged", into.label))
     db.session.execute(delete(Theme).where(Theme.id == theme.id))
     db.session.flush()
+
+
+def _merge_secondary(theme: Theme, into: Theme) -> None:
+    """Texts that also raised the merged theme now also raise the theme it went into, unless it is their own
+    or they raised it already."""
+    link = secondary_links.c
+    already = select(link.assignment_id).where(link.theme_id == into.id)
+    own = select(ThemeAssignment.id).where(ThemeAssignment.theme_id == into.id)
+    db.session.execute(
+        delete(secondary_links).where(
+            link.theme_id == theme.id, or_(link.assignment_id.in_(already), link.assignment_id.in_(own))
+        )
+    )
+    db.session.execute(update(secondary_links).where(link.theme_id == theme.id).values(theme_id=into.id))
+    db.session.execute(delete(secondary_links).where(link.theme_id == into.id, link.assignment_id.in_(own)))
 
 
 @words_erased.connect
