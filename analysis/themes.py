@@ -99,7 +99,7 @@ def secondary_themes(
             bar = max(float(similarity[i, own]) - SECONDARY_MARGIN, SECONDARY_FLOOR)
             nearest = np.argsort(-similarity[i])[: SECONDARY_MAX + 1]
             out[i] = [int(k) for k in nearest if k != own and similarity[i, k] >= bar]
-    parts, owners = _parts(texts, assignments)
+    parts, owners = clauses([text if own >= 0 else "" for text, own in zip(texts, assignments, strict=True)])
     if parts:
         from analysis.embeddings import encode
 
@@ -111,11 +111,11 @@ def secondary_themes(
     return [others[:SECONDARY_MAX] for others in out]
 
 
-def _parts(texts: Sequence[str], assignments: Sequence[int]) -> tuple[list[str], list[int]]:
-    """The sentences and clauses (three words or more) of each themed text that has more than one."""
+def clauses(texts: Sequence[str]) -> tuple[list[str], list[int]]:
+    """The sentences and clauses (three words or more) of each text that has more than one, and whose they are."""
     parts, owners = [], []
-    for i, (text, own) in enumerate(zip(texts, assignments, strict=True)):
-        pieces = [p for p in PARTS.split(text or "") if len(WORD.findall(p)) >= 3] if own >= 0 else []
+    for i, text in enumerate(texts):
+        pieces = [p for p in PARTS.split(text or "") if len(WORD.findall(p)) >= 3]
         if len(pieces) > 1:
             parts.extend(pieces)
             owners.extend([i] * len(pieces))

@@ -23,7 +23,10 @@ from engage.insights import jobs, services
 from engage.insights import models as insight_models
 from engage.insights.models import (
     AnalysisRun,
+    Codebook,
+    CodeCorrection,
     RunStatus,
+    TextCode,
     TextEmbedding,
     Theme,
     ThemeAssignment,
@@ -254,6 +257,50 @@ def test_comments_raising_two_themes_count_in_both_and_follow_a_merge(
         assert after.get(target, set()) == expected, "texts that raised either theme raise the merged one"
         assert other not in after
         assert all(not raising & _members(theme_id) for theme_id, raising in after.items())
+
+
+def test_a_lead_corrects_codes_and_later_analyses_keep_the_correction(
+    app: Flask, client: FlaskClient, auth: Auth, setup: dict, make_user: Callable[..., User]
+) -> None:
+    run_id = _start(client, setup)
+    _wait(app, run_id)
+    page = client.get(f"/insights/runs/{run_id}/codes").get_data(as_text=True)
+    assert "Core offer components" in page and "NHS patient experience framework" in page
+    with app.app_context():
+        given = select(TextCode).where(TextCode.run_id == run_id, TextCode.codebook == Codebook.FRAMEWORK)
+        code = db.session.execute(given.where(TextCode.applied.is_(True)).order_by(TextCode.id)).scalars().first()
+        key, name, answer_id = code.key, code.name, code.answer_id
+        coded = db.session.execute(
+            select(func.count()).where(TextCode.run_id == run_id, TextCode.key == key, TextCode.applied.is_(True))
+        ).scalar_one()
+        nearly = db.session.execute(given.where(TextCode.applied.is_(False), TextCode.key != key)).scalars().first()
+        nearly_id, nearly_key, nearly_answer = nearly.id, nearly.key, nearly.answer_id
+    assert f">{coded}</td>" in page
+    listed = client.get(f"/insights/runs/{run_id}/code", query_string={"book": "framework", "key": key})
+    assert f"Comments coded “{name}”" in listed.get_data(as_text=True).replace("&amp;", "&")
+    assert client.post(f"/insights/codes/{code.id}", data={"applies": "0"}).status_code == 302
+    assert client.post(f"/insights/codes/{nearly_id}", data={"applies": "1"}).status_code == 302
+    with app.app_context():
+        corrections = db.session.execute(select(CodeCorrection).order_by(CodeCorrection.id)).scalars().all()
+        assert [(c.answer_id, c.key, c.applies) for c in corrections] == [
+            (answer_id, key, False),
+            (nearly_answer, nearly_key, True),
+        ]
+        assert not db.session.get(TextCode, code.id).applied and db.session.get(TextCode, nearly_id).applied
+    second = _start(client, setup)
+    _wait(app, second)
+    with app.app_context():
+        later = select(TextCode.applied, TextCode.by_lead).where(TextCode.run_id == second)
+        taken_off = db.session.execute(later.where(TextCode.answer_id == answer_id, TextCode.key == key)).all()
+        added = db.session.execute(later.where(TextCode.answer_id == nearly_answer, TextCode.key == nearly_key)).all()
+        assert [applied for applied, _ in taken_off] in ([], [False]), "the code the lead took off stays off"
+        assert added == [(True, True)], "the code the lead added is given again, marked as the lead's"
+    assert client.get(f"/insights/runs/{run_id}/code?book=nonsense&key=x").status_code == 404
+    assert client.get(f"/insights/runs/{run_id}/code?book=framework&key=nonsense").status_code == 404
+    auth.logout()
+    auth.login(make_user(Role.LEAD))
+    assert client.get(f"/insights/runs/{run_id}/codes").status_code == 403
+    assert client.post(f"/insights/codes/{code.id}", data={"applies": "1"}).status_code == 403
 
 
 def test_other_leads_and_members_cannot_see_runs(

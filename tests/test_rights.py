@@ -17,7 +17,17 @@ from sqlalchemy import func, select
 from engage.audit import AuditEvent
 from engage.auth.models import Role, User
 from engage.extensions import db
-from engage.insights.models import AnalysisRun, RunStatus, TextEmbedding, Theme, ThemeAssignment, ThemeQuote
+from engage.insights.models import (
+    AnalysisRun,
+    Codebook,
+    CodeCorrection,
+    RunStatus,
+    TextCode,
+    TextEmbedding,
+    Theme,
+    ThemeAssignment,
+    ThemeQuote,
+)
 from engage.notify.models import OutboxMessage
 from engage.panels.models import Application, Comment, InvolvementRecord
 from engage.programmes.models import Programme
@@ -94,6 +104,11 @@ def person(
         for answer in (first, mention):
             db.session.add(ThemeAssignment(run_id=run.id, theme_id=theme.id, answer_id=answer.id))
         db.session.add(ThemeAssignment(run_id=run.id, theme_id=theme.id, comment_id=comment.id))
+        for source in ({"answer_id": first.id}, {"answer_id": mention.id}, {"comment_id": comment.id}):
+            db.session.add(TextCode(run_id=run.id, codebook=Codebook.FRAMEWORK, key="Contacting services",
+                                    name="Contacting services", **source))  # fmt: skip
+            db.session.add(CodeCorrection(programme_id=programme.id, codebook=Codebook.FRAMEWORK,
+                                          key="Contacting services", applies=True, **source))  # fmt: skip
         for text in (WORDS[0], OTHERS, COMMENT):
             db.session.add(TextEmbedding(digest=TextEmbedding.digest_of(text), vector=b"\0" * 8))
         statement = YouSaid(programme_id=programme.id, title="Phones", statement="Calls waited too long.",
@@ -206,6 +221,9 @@ def test_erasure_leaves_nothing_of_the_person_in_any_table_or_file(
     uploads = Path(app.config["UPLOAD_DIR"])
     assert person["video"] not in {path.name for path in uploads.rglob("*")}
     with app.app_context():
+        for model in (TextCode, CodeCorrection):
+            left = db.session.execute(select(model.answer_id, model.comment_id)).all()
+            assert left == [(person["mention"], None)], "codes of the person's words go, others' stay"
         theme = db.session.get(Theme, person["theme"])
         assert theme.size == 1 and db.session.get(AnalysisRun, person["run"]).text_count == 1
         others = db.session.get(Answer, person["mention"])

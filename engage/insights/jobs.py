@@ -23,6 +23,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from engage.extensions import db
+from engage.insights import coding
 from engage.insights.models import (
     AnalysisRun,
     RunStatus,
@@ -266,11 +267,14 @@ def _fit(run: AnalysisRun) -> None:
         progress=lambda s, f: _progress(run_id, s, f),
         kinds=kinds,
     )
+    _progress(run_id, "Coding against the core offer and the NHS framework", 0.9)
+    codes = coding.code_texts(db.session.get(AnalysisRun, run_id), sources, vectors)
     _progress(run_id, "Saving themes", 0.95)
     # One transaction: old results go and new ones arrive together, so nobody sees half a run.
     run = db.session.get(AnalysisRun, run_id)
     db.session.execute(delete(ThemeAssignment).where(ThemeAssignment.run_id == run_id))
     db.session.execute(delete(Theme).where(Theme.run_id == run_id))
+    coding.replace_codes(run_id, codes)
     themes = []
     for position, (theme, centre) in enumerate(zip(result.themes, result.centroids, strict=True)):
         members = [i for i, k in enumerate(result.assignments) if k == position]
@@ -413,6 +417,7 @@ def _assign_new(run: AnalysisRun) -> None:
             if theme is not None:
                 theme.mean_sentiment = (theme.mean_sentiment * theme.size + result.score) / (theme.size + 1)
                 theme.size += 1
+        coding.add_codes(coding.code_texts(run, sources, vectors))
     run = db.session.get(AnalysisRun, run_id)
     run.text_count += len(sources)
     run.status, run.stage, run.progress, run.finished_at = RunStatus.DONE, "Done", 1.0, utcnow()

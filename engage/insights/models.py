@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, LargeBinary, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 if TYPE_CHECKING:
     from engage.panels.models import Comment
@@ -176,6 +176,26 @@ class ThemeOutcome(db.Model):
         )
 
 
+class ReadsOneText:
+    """A row about one text: a survey answer or a panel comment, exactly one of them (ONE_SOURCE)."""
+
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), index=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+
+    @declared_attr
+    def answer(cls) -> Mapped[Answer | None]:
+        return relationship("Answer")
+
+    @declared_attr
+    def comment(cls) -> Mapped[Comment | None]:
+        return relationship("Comment")
+
+    @property
+    def text(self) -> str:
+        source = self.answer if self.answer is not None else self.comment
+        return source.text if source is not None else ""
+
+
 # A text's other themes: those it raises beside its own (analysis.themes.secondary_themes).
 secondary_links = Table(
     "secondary_theme",
@@ -185,15 +205,12 @@ secondary_links = Table(
 )
 
 
-class ThemeAssignment(db.Model):
+class ThemeAssignment(ReadsOneText, db.Model):
     __table_args__ = (CheckConstraint(ONE_SOURCE, name="one_source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("analysis_run.id", ondelete="CASCADE"), index=True)
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
-    # Exactly one of these: the text is a survey answer or a panel comment.
-    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), index=True)
-    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
     sentiment: Mapped[float] = mapped_column(default=0.0)
     # positive, negative, mixed or neutral (analysis.sentiment.assess)
     sentiment_label: Mapped[str] = mapped_column(String(10), default="neutral")
@@ -202,10 +219,43 @@ class ThemeAssignment(db.Model):
 
     theme: Mapped[Theme | None] = relationship()
     also: Mapped[list[Theme]] = relationship(secondary=secondary_links, order_by="Theme.position")
-    answer: Mapped[Answer | None] = relationship()
-    comment: Mapped[Comment | None] = relationship("Comment")
+
+
+class Codebook(enum.StrEnum):
+    CORE_OFFER = "core_offer"
+    FRAMEWORK = "framework"
 
     @property
-    def text(self) -> str:
-        source = self.answer if self.answer is not None else self.comment
-        return source.text if source is not None else ""
+    def title(self) -> str:
+        return "Core offer components" if self is Codebook.CORE_OFFER else "NHS patient experience framework"
+
+
+class TextCode(ReadsOneText, db.Model):
+    """A code a run gave one text (applied), or the likeliest one it did not give (for a lead to check)."""
+
+    __table_args__ = (CheckConstraint(ONE_SOURCE, name="one_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("analysis_run.id", ondelete="CASCADE"), index=True)
+    codebook: Mapped[Codebook] = mapped_column(db_enum(Codebook))
+    key: Mapped[str] = mapped_column(String(200))  # the framework category, or the core offer component's id
+    name: Mapped[str] = mapped_column(String(200))
+    score: Mapped[float] = mapped_column(default=0.0)
+    applied: Mapped[bool] = mapped_column(default=True)
+    by_lead: Mapped[bool] = mapped_column(default=False)  # a lead said so (CodeCorrection)
+
+    run: Mapped[AnalysisRun] = relationship()
+
+
+class CodeCorrection(ReadsOneText, db.Model):
+    """A lead's word on whether a text has a code: kept for the programme, and used by every later run."""
+
+    __table_args__ = (CheckConstraint(ONE_SOURCE, name="one_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    codebook: Mapped[Codebook] = mapped_column(db_enum(Codebook))
+    key: Mapped[str] = mapped_column(String(200))
+    applies: Mapped[bool]
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

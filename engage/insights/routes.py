@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as HttpResponse
 
-from analysis.redact import redact
 from engage import audit
 from engage.auth.permissions import require_manager
 from engage.exceptions import EngageError
 from engage.extensions import db
 from engage.forms import id_from, options, paginate, refuse, show_error
-from engage.insights import bp, jobs, services
+from engage.insights import bp, coding, exports, jobs, services
 from engage.insights.forms import MergeForm, RenameForm, RunForm
-from engage.insights.models import KIND_NAMES, AnalysisRun, RunStatus, Theme, ThemeAssignment
+from engage.insights.models import KIND_NAMES, AnalysisRun, Codebook, RunStatus, TextCode, Theme
 from engage.programmes import services as programmes
 from engage.programmes.models import Programme
 from engage.surveys import results
@@ -160,40 +158,43 @@ def assign_new(run_id: int) -> HttpResponse:
 def export(run_id: int, kind: str) -> HttpResponse:
     """Themes and the theme of every answer, as CSV or Excel. Text is redacted."""
     run = _run(run_id)
-    rows: list[list[object]] = [
-        [
-            "Answer id",
-            "Theme",
-            "Also raises",
-            "Theme set aside",
-            "What it does",
-            "Sentiment",
-            "Sentiment label",
-            "Answer (redacted)",
-        ]
-    ]
-    query = (
-        db.select(ThemeAssignment)
-        .where(ThemeAssignment.run_id == run.id)
-        .options(selectinload(ThemeAssignment.also))
-        .order_by(ThemeAssignment.id)
-    )
-    for assignment in db.session.execute(query).scalars():
-        theme = assignment.theme
-        rows.append(
-            [
-                f"answer {assignment.answer_id}" if assignment.answer_id else f"panel comment {assignment.comment_id}",
-                theme.label if theme else "(no theme)",
-                "; ".join(other.label for other in assignment.also),
-                "yes" if theme and theme.is_noise else "no",
-                assignment.kind,
-                round(assignment.sentiment, 3),
-                assignment.sentiment_label,
-                redact(assignment.text),
-            ]
-        )
+    rows = exports.theme_rows(run)
     audit.record(current_user.id, "themes_exported", run, f"format={kind}")
     return results.download(rows, kind, f"themes-{run.id}", "Themes")
+
+
+@bp.route("/runs/<int:run_id>/codes")
+def codes(run_id: int) -> str:
+    """The codes a run gave its texts: the programme's core offer components and the NHS framework."""
+    run = _run(run_id)
+    return render_template("insights/codes.html", run=run, counts=coding.code_counts(run), books=Codebook)
+
+
+@bp.route("/runs/<int:run_id>/code")
+def code_page(run_id: int) -> str:
+    """One code: the texts that have it, to take it off, and those that nearly had it, to add it."""
+    run = _run(run_id)
+    book = request.args.get("book", "")
+    key = request.args.get("key", "")
+    if book not in set(Codebook):
+        abort(404)
+    name = coding.code_name(run, Codebook(book), key) or abort(404)
+    page = paginate(coding.coded_query(run, Codebook(book), key, applied=True), 25)
+    nearly = db.session.execute(coding.coded_query(run, Codebook(book), key, applied=False).limit(25)).scalars()
+    return render_template(
+        "insights/code.html", run=run, book=Codebook(book), key=key, name=name, page=page, nearly=list(nearly)
+    )
+
+
+@bp.route("/codes/<int:code_id>", methods=["POST"])
+def correct_code(code_id: int) -> HttpResponse:
+    """A lead takes a code off a text, or gives it one; later runs of the programme follow them."""
+    code = db.get_or_404(TextCode, code_id)
+    run = _run(code.run_id)
+    applies = request.form.get("applies") == "1"
+    coding.correct(current_user, code, applies)
+    flash(f"{'Added' if applies else 'Taken off'}. Later analyses of this programme will code this comment so.")
+    return redirect(url_for("insights.code_page", run_id=run.id, book=code.codebook.value, key=code.key))
 
 
 @bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])

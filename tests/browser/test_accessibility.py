@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import pyotp
 import pytest
@@ -14,7 +15,7 @@ from engage.annual.report import current_year
 from engage.auth.models import Role, User
 from engage.demo import PROGRAMME_SLUG
 from engage.extensions import db
-from engage.insights.models import Theme
+from engage.insights.models import TextCode, Theme
 from engage.notify.models import OutboxMessage
 from engage.panels.demo import DRAFT_TITLE
 from engage.panels.models import Comment, Draft, Meeting
@@ -113,6 +114,9 @@ PAGES = [
     ("lead", "/insights/" + PROGRAMME_SLUG, 200, True),
     ("lead", "/insights/runs/{run}", 200, False),
     ("lead", "/insights/themes/{theme}", 200, True),
+    ("lead", "/insights/themes/{theme}?also=1", 200, False),
+    ("lead", "/insights/runs/{run}/codes", 200, False),
+    ("lead", "/insights/runs/{run}/code?{code}", 200, False),
     ("lead", "/insights/compare?a={run}&b={run}", 200, False),
     ("member", "/panels/", 200, False),
     ("member", "/panels/my-comments", 200, False),
@@ -176,6 +180,8 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
         comment = db.session.execute(select(Comment).order_by(Comment.id)).scalars().first()
         assert theme is not None, "the demo analysis found themes"
         action = db.session.execute(select(WeDid).order_by(WeDid.id)).scalars().first()
+        code = db.session.execute(select(TextCode).where(TextCode.applied.is_(True))).scalars().first()
+        assert code is not None, "the demo analysis coded its comments"
         # A request for the demo panel member: an account, comments, a membership and emails to show.
         rights_request = RightsRequest(email="member@demo.engage.test")
         db.session.add(rights_request)
@@ -192,6 +198,7 @@ def ids(live_app: Flask, invite_path: str) -> dict[str, object]:
             "flag": flag,
             "run": theme.run_id,
             "theme": theme.id,
+            "code": urlencode({"book": code.codebook.value, "key": code.key}),
             "draft": draft.id,
             "section": draft.current_sections[0].id,
             "panel": draft.panels[0].id,
