@@ -227,11 +227,14 @@ def find_themes(
     embeddings: np.ndarray | None = None,
     progress: Progress | None = None,
     kinds: Sequence[str] | None = None,
+    keywords: int = 8,
+    phrases: bool = True,
 ) -> ThemeResult:
     """Group texts into themes. assignments[i] is the theme index of texts[i], or -1 for no theme.
 
     `kinds` (analysis.sentiment.kind of each text), when given, keeps each label's tone in line with what
-    most of its theme's comments do.
+    most of its theme's comments do. Each theme gets `keywords` keywords, two-word phrases among them unless
+    `phrases` is false (bench/coherence.py scores 10 single words a theme, as the BERTopic paper does).
     """
     report = progress or (lambda stage, fraction: None)
     texts = [t or "" for t in texts]
@@ -261,6 +264,8 @@ def find_themes(
     from sklearn.decomposition import PCA
     from sklearn.feature_extraction.text import CountVectorizer
 
+    from analysis.keywords import CoherentKeywords
+
     docs = [clean[i] for i in usable]
     vectors = embeddings[usable]
     small = len(docs) < 40
@@ -270,14 +275,18 @@ def find_themes(
     else:
         clusterer = KMeans(n_clusters=k, random_state=seed, n_init=4)
     vectorizer = CountVectorizer(
-        stop_words=sorted(stop_words()), ngram_range=(1, 2), min_df=1 if small else 2, token_pattern=WORDS_ONLY
+        stop_words=sorted(stop_words()),
+        ngram_range=(1, 2 if phrases else 1),
+        min_df=1 if small else 2,
+        token_pattern=WORDS_ONLY,
     )
     model = BERTopic(
         embedding_model=None,
         umap_model=reducer,
         hdbscan_model=clusterer,
         vectorizer_model=vectorizer,
-        top_n_words=8,
+        top_n_words=keywords,
+        representation_model=CoherentKeywords(keywords),
         calculate_probabilities=False,
         verbose=False,
     )
@@ -327,7 +336,7 @@ def _result(
         centre = embeddings[members].mean(axis=0)
         centre /= np.linalg.norm(centre) or 1.0
         centroids.append(centre)
-        keywords = [w for w, _ in model.get_topic(topic) or [] if w][:8]  # type: ignore[attr-defined]
+        keywords = [w for w, _ in model.get_topic(topic) or [] if w]  # type: ignore[attr-defined]
         themes.append(
             Theme(
                 label=_label([clean[i] for i in members], keywords, taken, _majority(kinds, members)),

@@ -243,8 +243,9 @@ def test_a_theme_label_never_contradicts_what_most_of_its_comments_do() -> None:
     def praises(label: str) -> bool:
         return sentiment(label)[0] > 0.1 or bool(PRAISING & set(label.lower().split()))
 
-    texts = feedback(300)
-    assert any(praises(t.label) for t in find_themes(texts).themes), "real comments give a label of praise"
+    endings = ("to anyone", "to my friends", "to family", "to everyone", "without hesitation", "to others", "highly")
+    texts = feedback(300) + [f"I would recommend this service {ending}" for ending in endings] * 3
+    assert any(praises(t.label) for t in find_themes(texts).themes), "these comments give a label of praise"
     complaints = find_themes(texts, kinds=["complaint"] * len(texts)).themes
     assert complaints and not any(praises(t.label) for t in complaints)
 

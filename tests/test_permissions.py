@@ -13,7 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engage.auth.models import Role, User
+from engage.extensions import db
+from engage.insights.models import Codebook, TextCode
 from engage.programmes.models import Programme
+from engage.safeguarding.models import SafeguardingFlag
 from engage.surveys.models import Survey
 from tests.conftest import PAYLOADS, Auth
 
@@ -233,6 +236,12 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("insights.compare", "GET"): ("/insights/compare?a={run}&b={run}", LEAD_OF_PROGRAMME),
     ("insights.noise", "POST"): ("/insights/themes/{theme}/noise", LEAD_REDIRECT),
     ("insights.merge", "POST"): ("/insights/themes/{theme}/merge", LEAD_REDIRECT),
+    ("insights.codes", "GET"): ("/insights/runs/{run}/codes", LEAD_OF_PROGRAMME),
+    ("insights.code_page", "GET"): (
+        "/insights/runs/{run}/code?book=framework&key=Timeliness+of+care",
+        LEAD_OF_PROGRAMME,
+    ),
+    ("insights.correct_code", "POST"): ("/insights/codes/{code}", LEAD_REDIRECT),
     ("panels.index", "GET"): ("/panels/", SIGNED_IN_200),
     ("panels.my_comments", "GET"): ("/panels/my-comments", SIGNED_IN_200),
     ("panels.programme_panels", "GET"): ("/panels/programme/{slug}", LEAD_OF_PROGRAMME),
@@ -325,6 +334,7 @@ def world(
     make_statement: Callable[..., dict[str, int]],
     make_message: Callable[[], int],
     make_rights_request: Callable[[], int],
+    app: Flask,
 ) -> dict[str, Any]:
     users = {
         "resident": make_user(Role.RESIDENT),
@@ -340,7 +350,15 @@ def world(
     run, theme = make_run(programme, survey)
     review = make_review(programme, users["member"])
     bsl_answer, bsl_video = make_bsl_answer(survey)
+    flag = make_flag(survey)
+    with app.app_context():
+        code = TextCode(run_id=run, answer_id=db.session.get(SafeguardingFlag, flag).answer_id,
+                        codebook=Codebook.FRAMEWORK, key="Timeliness of care", name="Timeliness of care")  # fmt: skip
+        db.session.add(code)
+        db.session.commit()
+        code_id = code.id
     return {
+        "code": code_id,
         "statement": make_statement(programme, theme)
         | {"spare_statement": make_statement(programme, theme)["statement"]},
         "bsl_answer": bsl_answer,
@@ -351,7 +369,7 @@ def world(
         "users": users,
         "programme": programme,
         "survey": survey,
-        "flag": make_flag(survey),
+        "flag": flag,
         "run": run,
         "theme": theme,
     }
@@ -367,7 +385,7 @@ def test_each_role_gets_the_expected_status_on_every_route(
     ids = {"slug": programme.slug, "component": programme.components[0].id if programme.components else 0}
     ids |= {"user": target.id, "programme": programme.id, "survey": survey.id, "survey_slug": survey.slug}
     ids |= {"question": survey.questions[0].id, "spare_question": survey.questions[-1].id, "flag": world["flag"]}
-    ids |= {"run": world["run"], "theme": world["theme"], "bsl_answer": world["bsl_answer"]}
+    ids |= {"run": world["run"], "theme": world["theme"], "bsl_answer": world["bsl_answer"], "code": world["code"]}
     ids |= {"bsl_video": world["bsl_video"]} | world["review"] | world["statement"] | {"message": world["message"]}
     ids |= world["rights"]
     if role != "anonymous":
@@ -402,7 +420,7 @@ def _ids(world: dict[str, Any], value: int | None = None) -> dict[str, Any]:
     ids = {"slug": programme.slug, "component": programme.components[0].id if programme.components else 0}
     ids |= {"programme": programme.id, "survey": survey.id, "survey_slug": survey.slug}
     ids |= {"question": survey.questions[0].id, "spare_question": survey.questions[-1].id, "flag": world["flag"]}
-    ids |= {"run": world["run"], "theme": world["theme"], "bsl_answer": world["bsl_answer"]}
+    ids |= {"run": world["run"], "theme": world["theme"], "bsl_answer": world["bsl_answer"], "code": world["code"]}
     ids |= {"bsl_video": world["bsl_video"]} | world["review"] | world["statement"] | {"message": world["message"]}
     ids |= world["rights"]
     ids |= {"user": world["users"]["member"].id}
