@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from engage.auth.models import Role, User
 from engage.extensions import db
-from engage.insights.models import AnalysisRun, RunStatus, Theme, ThemeAssignment, ThemeQuote
+from engage.insights.models import AnalysisRun, Codebook, RunStatus, TextCode, Theme, ThemeAssignment, ThemeQuote
 from engage.notify.models import OutboxMessage
 from engage.programmes.models import CoreOfferChange, CoreOfferComponent, Programme
 from engage.surveys import answering, formats
@@ -533,6 +533,11 @@ def test_a_theme_drafts_its_you_said_and_publishes_in_few_clicks(
         theme.quotes = ThemeQuote.of(world["answers"], [])
         for assignment in db.session.execute(select(ThemeAssignment)).scalars():
             assignment.kind = "complaint"
+        # Two of the theme's comments are coded to the first part of the core offer; a third nearly was.
+        for n, answer_id in enumerate(world["answers"]):
+            db.session.add(TextCode(run_id=theme.run_id, answer_id=answer_id, codebook=Codebook.CORE_OFFER,
+                                    key=str(world["components"][0]), name="Part", applied=n < 2))  # fmt: skip
+        part, size = db.session.get(CoreOfferComponent, world["components"][0]).title, theme.size
         # Held back by safeguarding: a clear quote otherwise, it is never offered.
         db.session.add(
             SafeguardingFlag(
@@ -546,6 +551,7 @@ def test_a_theme_drafts_its_you_said_and_publishes_in_few_clicks(
     assert 'value="Waiting for a call back"' in page, "the title comes from the theme's name"
     assert "Most of what people told us about this was about problems." in page
     assert "You told us about this: Waiting for a call back." in page and "must get better" in page
+    assert f"<strong>{part}</strong>: 2 of its {size} comments are about this part" in page
     assert 'id="easy_read_text-plain"' in page and "Plain English advice on “Easy read" not in page, "it reads plainly"
     assert f'value="a{world["answers"][0]}" checked' in page, "a clear quote is offered, ticked"
     assert f'value="a{world["answers"][1]}"' not in page, "a quote that is mostly personal details is not"

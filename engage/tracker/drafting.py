@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from analysis.redact import redact
 from engage.extensions import db
-from engage.insights.models import Theme
+from engage.insights.models import Codebook, TextCode, Theme, ThemeAssignment
 from engage.insights.services import kind_counts
 from engage.panels.models import Comment
 from engage.programmes.models import CoreOfferComponent
@@ -38,9 +37,9 @@ SAYING = {
 ALSO = {"praise": "some praised it", "complaint": "some raised problems", "suggestion": "some suggested changes"}
 # A quote is clear when it is a sentence or two long and redaction left most of its words.
 QUOTE_CHARS = (40, 320)
-# How close a theme's comments must be to a part's description to suggest it (cosine of the static
-# embeddings; on the demo, themes about calls and waiting sit at 0.72 from the single point of access).
-TOUCHES = 0.6
+# A theme touches a part of the core offer when at least this share of its comments, and at least 2, are coded
+# to it (engage.insights.coding).
+TOUCHES, TOUCHES_AT_LEAST = 0.2, 2
 
 
 @dataclass
@@ -102,27 +101,24 @@ def _clear_quotes(theme: Theme) -> list[tuple[str, str]]:
 
 
 def _touched(theme: Theme, components: list[CoreOfferComponent]) -> list[tuple[CoreOfferComponent, str]]:
-    """The parts of the core offer whose description reads like the theme's comments, closest first."""
-    if not components or not theme.centroid:
-        return []
-    from analysis.embeddings import encode
-
-    centre = np.frombuffer(theme.centroid, dtype=np.float32)
-    described = encode([f"{c.title}. {c.description}" for c in components])
-    if described.shape[1] != centre.shape[0]:
-        return []  # a theme found with an earlier embedding model cannot be compared
-    closeness = described @ centre
-    touched = []
-    for index in np.argsort(-closeness):
-        if closeness[index] < TOUCHES or len(touched) == 2:
-            break
-        component = components[int(index)]
-        words = set(re.findall(r"[a-z]+", f"{component.title} {component.description}".lower()))
-        shared = [k for k in theme.keywords if k in words or k.rstrip("s") in words][:3]
-        reason = (
-            f"its comments mention {', '.join(f'“{w}”' for w in shared)}"
-            if shared
-            else "its comments read like this part's description"
+    """The parts of the core offer that many of the theme's comments are coded to (the run's codes, as its
+    lead corrected them), most first."""
+    coded = (
+        select(TextCode.key, func.count())
+        .join(
+            ThemeAssignment,
+            and_(
+                ThemeAssignment.run_id == TextCode.run_id,
+                or_(ThemeAssignment.answer_id == TextCode.answer_id, ThemeAssignment.comment_id == TextCode.comment_id),
+            ),
         )
-        touched.append((component, reason))
-    return touched
+        .where(ThemeAssignment.theme_id == theme.id, TextCode.codebook == Codebook.CORE_OFFER, TextCode.applied)
+        .group_by(TextCode.key)
+    )
+    by_id = {str(component.id): component for component in components}
+    counts = sorted(((n, key) for key, n in db.session.execute(coded) if key in by_id), reverse=True)
+    return [
+        (by_id[key], f"{n} of its {theme.size} comments are about this part")
+        for n, key in counts[:2]
+        if n >= max(TOUCHES_AT_LEAST, TOUCHES * theme.size)
+    ]
