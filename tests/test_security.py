@@ -63,7 +63,7 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(
     ids |= {"spare_question": survey.questions[-1].id, "flag": 1, "run": 1, "theme": 1, "panel": 1, "membership": 1}
     ids |= {"draft": 1, "section": 1, "comment": 1, "meeting": 1, "application": 1, "bsl_answer": 1}
     ids |= {"statement": 1, "spare_statement": 1, "quote": 1, "action": 1}
-    ids |= {"rights_request": 1, "spare_rights_request": 1}
+    ids |= {"rights_request": 1, "spare_rights_request": 1, "code": 1}
     posts = [(path.format(**ids), endpoint) for (endpoint, method), (path, _) in MATRIX.items() if method == "POST"]
     assert posts
     for url, endpoint in posts:
