@@ -226,7 +226,7 @@ class Codebook(enum.StrEnum):
     FRAMEWORK = "framework"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         return "Core offer components" if self is Codebook.CORE_OFFER else "NHS patient experience framework"
 
 
@@ -246,6 +246,9 @@ class TextCode(ReadsOneText, db.Model):
 
     run: Mapped[AnalysisRun] = relationship()
 
+    def __repr__(self) -> str:
+        return f"<TextCode {self.id} {self.codebook.value if self.codebook else ''} {self.key!r} of run {self.run_id}>"
+
 
 class CodeCorrection(ReadsOneText, db.Model):
     """A lead's word on whether a text has a code: kept for the programme, and used by every later run."""
@@ -259,3 +262,6 @@ class CodeCorrection(ReadsOneText, db.Model):
     applies: Mapped[bool]
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CodeCorrection {self.id} {self.key!r} {'applies' if self.applies else 'does not apply'}>"
