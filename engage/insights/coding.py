@@ -106,14 +106,20 @@ class CodeCount:
 def code_counts(run: AnalysisRun) -> dict[Codebook, list[CodeCount]]:
     """Each code a run gave, most used first, per codebook; counted by the database."""
     rows = db.session.execute(
-        select(TextCode.codebook, TextCode.key, func.max(TextCode.name), func.count(), func.sum(TextCode.by_lead))
+        select(
+            TextCode.codebook,
+            TextCode.key,
+            func.max(TextCode.name),
+            func.count(),
+            func.count().filter(TextCode.by_lead),
+        )
         .where(TextCode.run_id == run.id, TextCode.applied.is_(True))
         .group_by(TextCode.codebook, TextCode.key)
         .order_by(func.count().desc(), TextCode.key)
     )
     counts: dict[Codebook, list[CodeCount]] = {book: [] for book in Codebook}
     for book, key, name, n, checked in rows:
-        counts[book].append(CodeCount(book, key, name, n, int(checked or 0)))
+        counts[book].append(CodeCount(book, key, name, n, checked))
     return counts
 
 
