@@ -9,6 +9,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 
 def train_command(train: Callable[[Path], Path], module: str) -> None:
@@ -18,3 +21,17 @@ def train_command(train: Callable[[Path], Path], module: str) -> None:
         print(f"Trained {train(shared)}")
     else:
         print(f"Usage: python -m {module} train [SHARED_DATA_DIR]")
+
+
+def linear(dense: np.ndarray, words: Any, coef: np.ndarray) -> np.ndarray:
+    """A linear model's scores over dense columns (embeddings) followed by sparse ones (hashed words), without
+    joining them into one sparse matrix first: for thousands of texts the joining cost more than the model."""
+    width = dense.shape[1]
+    return dense @ coef[..., :width].T + np.asarray(words @ coef[..., width:].T)
+
+
+def joined(dense: np.ndarray, words: Any) -> Any:
+    """The same columns as one sparse matrix, as scikit-learn fits a model on them."""
+    from scipy import sparse
+
+    return sparse.hstack([sparse.csr_matrix(dense), words]).tocsr()

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis import train_command
+from analysis import joined, linear, train_command
 from analysis.themes import clauses
 
 MODEL = Path(__file__).resolve().parent / "models" / "framework.npz"
@@ -47,6 +47,9 @@ NOT_CODES = {"Not assigned", "Labelling not possible"}
 SIMILAR = 0.25
 ROCCHIO_TOWARDS, ROCCHIO_AWAY = 1.0, 0.5
 CALIBRATE = 3
+# A code a comment did not get is offered to the lead ("may be about this too") if it scored at least this
+# share of the code's threshold.
+NEARLY = 0.5
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,14 @@ class Correction:
 
 @dataclass(frozen=True)
 class Coding:
-    """A comment's codes, most likely first, and the likeliest code it did not get (a lead may want to add it)."""
+    """A comment's codes, most likely first, and the likeliest code it did not get if it came near (NEARLY):
+    a lead may want to add it."""
 
     codes: tuple[tuple[str, float], ...]
     nearest_miss: tuple[str, float] | None
+
+
+WORD = re.compile(r"\w")
 
 
 def same_words(text: str) -> str:
@@ -81,13 +88,10 @@ def _words() -> Any:
     return HashingVectorizer(n_features=HASHED_WORDS, ngram_range=(1, 2), alternate_sign=False, binary=True)
 
 
-def _features(texts: list[str], embeddings: np.ndarray | None = None) -> Any:
-    from scipy import sparse
-
+def _features(texts: list[str], embeddings: np.ndarray | None = None) -> tuple[np.ndarray, Any]:
     from analysis.embeddings import encode
 
-    meaning = encode(texts) if embeddings is None else embeddings
-    return sparse.hstack([sparse.csr_matrix(meaning), _words().transform(texts)]).tocsr()
+    return encode(texts) if embeddings is None else embeddings, _words().transform(texts)
 
 
 @cache
@@ -114,7 +118,7 @@ def code_framework(
     """Each text's framework codes. `embeddings`, if given, are analysis.embeddings.encode(texts)."""
     codes, coef, intercept, thresholds = _framework()
     texts = [t or "" for t in texts]
-    chance = 1.0 / (1.0 + np.exp(-(_features(texts, embeddings) @ coef.T + intercept)))
+    chance = 1.0 / (1.0 + np.exp(-(linear(*_features(texts, embeddings), coef) + intercept)))
     return _decide(texts, chance, thresholds, [code.key for code in codes], corrections)
 
 
@@ -198,19 +202,25 @@ def _decide(
     texts: list[str], scores: np.ndarray, thresholds: np.ndarray, keys: list[str], corrections: Sequence[Correction]
 ) -> list[Coding]:
     """Codes at or above their thresholds, then the lead's corrections of the same words on top."""
-    told: dict[str, dict[str, bool]] = {}
+    index = {key: k for k, key in enumerate(keys)}
+    told: dict[str, list[tuple[int, bool]]] = {}
     for correction in corrections:
-        told.setdefault(same_words(correction.text), {})[correction.key] = correction.applies
+        if correction.key in index:
+            told.setdefault(same_words(correction.text), []).append((index[correction.key], correction.applies))
+    decided = scores >= thresholds
+    readable = np.array([bool(WORD.search(text)) for text in texts], dtype=bool)
+    decided[~readable] = False
+    if told:
+        for i, text in enumerate(texts):
+            for k, applies in told.get(same_words(text), ()):
+                decided[i, k] = applies and readable[i]
+    order = np.argsort(-scores, axis=1, kind="stable")
     out = []
-    for text, row in zip(texts, scores, strict=True):
-        decided = {key: bool(row[k] >= thresholds[k]) for k, key in enumerate(keys)}
-        decided.update((key, applies) for key, applies in told.get(same_words(text), {}).items() if key in decided)
-        if not same_words(text):
-            decided = dict.fromkeys(keys, False)
-        order = sorted(range(len(keys)), key=lambda k: -row[k])
-        codes = tuple((keys[k], round(float(row[k]), 3)) for k in order if decided[keys[k]])
-        miss = next(((keys[k], round(float(row[k]), 3)) for k in order if not decided[keys[k]]), None)
-        out.append(Coding(codes, miss if codes or same_words(text) else None))
+    for i in range(len(texts)):
+        codes = tuple((keys[k], round(float(scores[i, k]), 3)) for k in order[i] if decided[i, k])
+        miss = next(((keys[k], round(float(scores[i, k]), 3)) for k in order[i] if not decided[i, k]), None)
+        near = miss is not None and readable[i] and miss[1] >= NEARLY * thresholds[index[miss[0]]]
+        out.append(Coding(codes, miss if near else None))
     return out
 
 
@@ -246,7 +256,7 @@ def train(data_dir: Path, path: Path = MODEL, c: float = 4.0) -> Path:
     texts, names, labels = labelled(data_dir)
     train_rows = [i for i, t in enumerate(texts) if not held_out(t)]
     validation = np.array([hashlib.sha256(same_words(texts[i]).encode()).digest()[1] % 4 == 0 for i in train_rows])
-    x, y = _features([texts[i] for i in train_rows]), labels[train_rows]
+    x, y = joined(*_features([texts[i] for i in train_rows])), labels[train_rows]
     kept, coef, intercept, thresholds = [], [], [], []
     for k, name in enumerate(names):
         if y[:, k].sum() < MIN_EXAMPLES:

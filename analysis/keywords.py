@@ -51,10 +51,14 @@ def _coherent(pool: list[int], score: np.ndarray, present: Any) -> list[int]:
     with np.errstate(divide="ignore", invalid="ignore"):
         npmi = np.log(together / np.outer(alone, alone)) / -np.log(together)
     npmi = np.where(together > 0, np.nan_to_num(npmi, nan=1.0), -1.0)
-    weight = score[pool] / score[pool[0]]
-    picked, left = [0], list(range(1, len(pool)))
-    while left:
-        best = max(left, key=lambda j: (KEYWORD_WEIGHT * weight[j] + npmi[j, picked].mean(), -j))
+    weight = KEYWORD_WEIGHT * score[pool] / score[pool[0]]
+    picked, left = [0], np.ones(len(pool), dtype=bool)
+    left[0] = False
+    with_picked = npmi[:, 0].copy()  # each word's summed NPMI with the words picked so far
+    while left.any():
+        value = np.where(left, weight + with_picked / len(picked), -np.inf)
+        best = int(value.argmax())  # the first of equals: the stronger c-TF-IDF word
         picked.append(best)
-        left.remove(best)
+        left[best] = False
+        with_picked += npmi[:, best]
     return [pool[j] for j in picked]

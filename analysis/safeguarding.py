@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis import train_command
+from analysis import joined, linear, train_command
 from analysis.reader import Reader, fine_tune
 
 MODELS = Path(__file__).resolve().parent / "models"
@@ -214,15 +214,12 @@ def _words() -> Any:
     return HashingVectorizer(n_features=HASHED_WORDS, ngram_range=(1, 2), alternate_sign=False, binary=True)
 
 
-def _features(texts: list[str]) -> Any:
+def _features(texts: list[str]) -> tuple[np.ndarray, Any]:
     """The sentence embedding (with and without negation) beside the words and word pairs themselves: the
     embedding carries meaning across phrasings, the words tell "the self-harm service" from self-harm."""
-    from scipy import sparse
-
     from analysis.embeddings import encode
 
-    meaning = sparse.csr_matrix(np.hstack([encode(texts), encode(texts, negation=True)]))
-    return sparse.hstack([meaning, _words().transform(texts)]).tocsr()
+    return np.hstack([encode(texts), encode(texts, negation=True)]), _words().transform(texts)
 
 
 # Classifier windows: about a paragraph each, up to 60,000 characters (the patterns read every character).
@@ -251,14 +248,15 @@ def _windows(text: str, size: int = WINDOW) -> list[str]:
 
 def _probabilities(texts: list[str]) -> list[tuple[float, str]]:
     classes, coef, intercept = _classifier()
-    features = _features(texts)
-    logits = np.asarray(features @ coef.T) + intercept
+    meaning, words = _features(texts)
+    logits = linear(meaning, words, coef) + intercept
     logits -= logits.max(axis=1, keepdims=True)
     probabilities = np.exp(logits)
     probabilities /= probabilities.sum(axis=1, keepdims=True)
     none = classes.index(NONE)
     out = []
-    for row, empty in zip(probabilities, features.getnnz(axis=1) == 0, strict=True):
+    empties = ~meaning.any(axis=1) & (words.getnnz(axis=1) == 0)
+    for row, empty in zip(probabilities, empties, strict=True):
         if empty:  # no word piece the model knows: nothing to judge (the patterns still look)
             out.append((0.0, NONE))
             continue
@@ -411,7 +409,7 @@ def train_classifier(data_dir: Path, path: Path = CLASSIFIER, negatives: int = 8
 
     rows = _training_rows(data_dir, negatives)
     model = LogisticRegression(C=16.0, class_weight="balanced", max_iter=3000).fit(
-        _features([text for _, text in rows]), [label for label, _ in rows]
+        joined(*_features([text for _, text in rows])), [label for label, _ in rows]
     )
     note = {
         "trained_on": f"{DEV_SET.name}: the four-fifths not held out (sha256 of the normalised text, first byte "

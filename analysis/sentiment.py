@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis import train_command
+from analysis import joined, linear, train_command
 from analysis.safeguarding import screen_all
 
 MODEL = Path(__file__).resolve().parent / "models" / "sentiment.npz"
@@ -54,9 +54,8 @@ class Assessment:
     reason: str = ""  # why a text got a neutral result without being scored
 
 
-def _features(texts: list[str]) -> Any:
+def _features(texts: list[str]) -> tuple[np.ndarray, Any]:
     """The embeddings (with and without negation) and TextBlob's two numbers, beside the hashed words."""
-    from scipy import sparse
     from textblob.en import sentiment as textblob_sentiment
 
     from analysis.embeddings import encode
@@ -64,8 +63,8 @@ def _features(texts: list[str]) -> Any:
     # TextBlob's own pattern analyser, called directly: TextBlob(t).sentiment gives the same two numbers
     # but builds a new named tuple class for every text, which doubles the time over thousands of them.
     textblob = np.array([textblob_sentiment(t) for t in texts], dtype=np.float32).reshape(-1, 2)
-    meaning = sparse.csr_matrix(np.hstack([encode(texts), encode(texts, negation=True), textblob]))
-    return sparse.hstack([meaning, WORD_WEIGHT * _words().transform(texts)]).tocsr()
+    meaning = np.hstack([encode(texts), encode(texts, negation=True), textblob])
+    return meaning, WORD_WEIGHT * _words().transform(texts)
 
 
 @cache
@@ -92,7 +91,7 @@ def polarity(texts: Sequence[str]) -> list[float]:
     out = [0.0] * len(cleaned)
     if scored:
         coef, intercept = _model()
-        predictions = _features([cleaned[i] for i in scored]) @ coef + intercept
+        predictions = linear(*_features([cleaned[i] for i in scored]), coef) + intercept
         for i, value in zip(scored, np.clip(predictions, -1.0, 1.0), strict=True):
             out[i] = round(float(value), 4)
     return out
@@ -217,7 +216,9 @@ def train(data_dir: Path, path: Path = MODEL) -> Path:
 
     rows = [row for row in labelled_rows(data_dir) if not held_out(row[0])]
     target = np.array([score for _, score, _ in rows], dtype=np.float64)
-    model = Ridge(alpha=ALPHA, solver="sparse_cg", tol=1e-6).fit(_features([text for text, _, _ in rows]), target)
+    model = Ridge(alpha=ALPHA, solver="sparse_cg", tol=1e-6).fit(
+        joined(*_features([text for text, _, _ in rows])), target
+    )
     note = {
         "trained_on": "../shared/data/patient_feedback: phase1_text_data.csv (criticality / 5) and "
         "v6framework_neas.csv ((3 - Comment sentiment) / 2), distinct texts, excluding the held-out fifth "

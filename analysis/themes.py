@@ -94,11 +94,12 @@ def secondary_themes(
     if len(centroids) < 2 or not len(assignments):
         return out
     similarity = embeddings @ centroids.T
-    for i, own in enumerate(assignments):
-        if own >= 0:
-            bar = max(float(similarity[i, own]) - SECONDARY_MARGIN, SECONDARY_FLOOR)
-            nearest = np.argsort(-similarity[i])[: SECONDARY_MAX + 1]
-            out[i] = [int(k) for k in nearest if k != own and similarity[i, k] >= bar]
+    own = np.asarray(assignments)
+    themed = np.flatnonzero(own >= 0)
+    bar = np.maximum(similarity[themed, own[themed]] - SECONDARY_MARGIN, SECONDARY_FLOOR)
+    nearest = np.argsort(-similarity[themed], axis=1)[:, : SECONDARY_MAX + 1]
+    for i, row_bar, row in zip(themed, bar, nearest, strict=True):
+        out[i] = [int(k) for k in row if k != own[i] and similarity[i, k] >= row_bar]
     parts, owners = clauses([text if own >= 0 else "" for text, own in zip(texts, assignments, strict=True)])
     if parts:
         from analysis.embeddings import encode
@@ -106,7 +107,7 @@ def secondary_themes(
         part_similarity = encode(parts) @ centroids.T
         for i, row in zip(owners, part_similarity, strict=True):
             k = int(row.argmax())
-            if k != assignments[i] and k not in out[i] and row[k] >= SECONDARY_PART:
+            if k != own[i] and k not in out[i] and row[k] >= SECONDARY_PART:
                 out[i].append(k)
     return [others[:SECONDARY_MAX] for others in out]
 

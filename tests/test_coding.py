@@ -33,7 +33,9 @@ def test_the_framework_codes_what_a_comment_is_about() -> None:
     assert codes_of(kind)[0] == "Staff manner & personal attributes"
     assert codes_of(phone)[0] == "Contacting services"
     assert empty.codes == emoji.codes == () and empty.nearest_miss is None, "nothing to read gets no code"
-    assert late.nearest_miss is not None and late.nearest_miss[0] not in codes_of(late)
+    mixed = code_framework(["The crew were lovely but we waited four hours for them to come"])[0]
+    assert codes_of(mixed)[0] == "Timeliness of care"
+    assert mixed.nearest_miss is not None and mixed.nearest_miss[0] not in codes_of(mixed), "offered to the lead"
     names = {code.name for code in framework()}
     assert "Referrals & continuity of care" in names and len(names) >= 15
 

@@ -91,7 +91,7 @@ def replace_codes(run_id: int, rows: list[dict[str, Any]]) -> None:
 
 def add_codes(rows: list[dict[str, Any]]) -> None:
     if rows:
-        db.session.execute(insert(TextCode), rows)
+        db.session.execute(insert(TextCode.__table__), rows)  # Core executemany: 40,000 rows for 10,000 texts
 
 
 @dataclass
