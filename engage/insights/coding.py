@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 def code_texts(run: AnalysisRun, sources: Sequence[Source], vectors: np.ndarray) -> list[dict[str, Any]]:
     """A run's texts coded (in its job), as rows of TextCode to insert: one for each code given, and one for
-    the likeliest code not given."""
+    the likeliest code not given if it came near."""
     from analysis.coding import Code, code_by_description, code_framework, framework
 
     texts = [source.text for source in sources]
