@@ -303,6 +303,17 @@ def test_a_lead_corrects_codes_and_later_analyses_keep_the_correction(
     assert client.post(f"/insights/codes/{code.id}", data={"applies": "1"}).status_code == 403
 
 
+def test_a_run_analysed_before_coding_says_how_to_get_codes(
+    app: Flask, client: FlaskClient, setup: dict, make_run: Callable[..., tuple[int, int]]
+) -> None:
+    run_id, _ = make_run(setup["programme"], setup["survey"])
+    assert "Codes appear here when the analysis has finished" in client.get(f"/insights/runs/{run_id}/codes").text
+    with app.app_context():
+        db.session.get(AnalysisRun, run_id).status = RunStatus.DONE
+        db.session.commit()
+    assert "This analysis has no codes" in client.get(f"/insights/runs/{run_id}/codes").text
+
+
 def test_other_leads_and_members_cannot_see_runs(
     app: Flask, client: FlaskClient, auth: Auth, setup: dict, make_user: Callable[..., User]
 ) -> None:
