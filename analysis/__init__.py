@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,3 +36,11 @@ def joined(dense: np.ndarray, words: Any) -> Any:
     from scipy import sparse
 
     return sparse.hstack([sparse.csr_matrix(dense), words]).tocsr()
+
+
+@cache
+def hashed_words(n_features: int, norm: str | None = "l2") -> Any:
+    """Which words and word pairs a text has, hashed into n_features columns (so no vocabulary is shipped)."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(n_features=n_features, ngram_range=(1, 2), alternate_sign=False, binary=True, norm=norm)

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis import joined, linear, train_command
+from analysis import hashed_words, joined, linear, train_command
 from analysis.themes import clauses
 
 MODEL = Path(__file__).resolve().parent / "models" / "framework.npz"
@@ -82,16 +82,10 @@ def same_words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def _words() -> Any:
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    return HashingVectorizer(n_features=HASHED_WORDS, ngram_range=(1, 2), alternate_sign=False, binary=True)
-
-
 def _features(texts: list[str], embeddings: np.ndarray | None = None) -> tuple[np.ndarray, Any]:
     from analysis.embeddings import encode
 
-    return encode(texts) if embeddings is None else embeddings, _words().transform(texts)
+    return encode(texts) if embeddings is None else embeddings, hashed_words(HASHED_WORDS).transform(texts)
 
 
 @cache

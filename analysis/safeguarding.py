@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis import joined, linear, train_command
+from analysis import hashed_words, joined, linear, train_command
 from analysis.reader import Reader, fine_tune
 
 MODELS = Path(__file__).resolve().parent / "models"
@@ -207,19 +207,12 @@ def _classifier() -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
     return tuple(str(c) for c in data["classes"]), data["coef"], data["intercept"]
 
 
-@cache
-def _words() -> Any:
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    return HashingVectorizer(n_features=HASHED_WORDS, ngram_range=(1, 2), alternate_sign=False, binary=True)
-
-
 def _features(texts: list[str]) -> tuple[np.ndarray, Any]:
     """The sentence embedding (with and without negation) beside the words and word pairs themselves: the
     embedding carries meaning across phrasings, the words tell "the self-harm service" from self-harm."""
     from analysis.embeddings import encode
 
-    return np.hstack([encode(texts), encode(texts, negation=True)]), _words().transform(texts)
+    return np.hstack([encode(texts), encode(texts, negation=True)]), hashed_words(HASHED_WORDS).transform(texts)
 
 
 # Classifier windows: about a paragraph each, up to 60,000 characters (the patterns read every character).

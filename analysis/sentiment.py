@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis import joined, linear, train_command
+from analysis import hashed_words, joined, linear, train_command
 from analysis.safeguarding import screen_all
 
 MODEL = Path(__file__).resolve().parent / "models" / "sentiment.npz"
@@ -64,14 +64,7 @@ def _features(texts: list[str]) -> tuple[np.ndarray, Any]:
     # but builds a new named tuple class for every text, which doubles the time over thousands of them.
     textblob = np.array([textblob_sentiment(t) for t in texts], dtype=np.float32).reshape(-1, 2)
     meaning = np.hstack([encode(texts), encode(texts, negation=True), textblob])
-    return meaning, WORD_WEIGHT * _words().transform(texts)
-
-
-@cache
-def _words() -> Any:
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    return HashingVectorizer(n_features=HASHED_WORDS, ngram_range=(1, 2), alternate_sign=False, binary=True, norm=None)
+    return meaning, WORD_WEIGHT * hashed_words(HASHED_WORDS, norm=None).transform(texts)
 
 
 @cache
