@@ -89,8 +89,10 @@ def _features(texts: list[str], embeddings: np.ndarray | None = None) -> tuple[n
 
 
 @cache
-def _framework_file() -> Any:
-    return np.load(MODEL)
+def _framework_file() -> dict[str, np.ndarray]:
+    """The model file's arrays, read into memory once: an open archive would be shared by forked jobs."""
+    with np.load(MODEL) as data:
+        return {name: data[name] for name in data.files}
 
 
 @cache
@@ -140,37 +142,36 @@ def code_by_description(
         moved = vectors - centre
         return moved / np.maximum(np.linalg.norm(moved, axis=-1, keepdims=True), 1e-9)
 
-    prototypes = centred(encode([f"{code.name}. {code.description}" for code in codebook]))
+    def embedded(texts: list[str]) -> np.ndarray:
+        return centred(encode(texts))
+
+    prototypes = embedded([f"{code.name}. {code.description}" for code in codebook])
     if len(codebook) >= 3:
         prototypes = prototypes - prototypes.mean(axis=0)
         prototypes /= np.maximum(np.linalg.norm(prototypes, axis=1, keepdims=True), 1e-9)
     for k, key in enumerate(keys):
-        told = [c for c in corrections if c.key == key]
-        prototypes[k] = _moved(prototypes[k], *(centred(encode(t)) if t else None for t in _split(told)))
+        prototypes[k] = _moved(prototypes[k], [c for c in corrections if c.key == key], embedded)
 
     def similarity(texts: list[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         """Of each text to each code: the text's own, or its closest sentence or clause's."""
-        scores = centred(encode(texts) if embeddings is None else embeddings) @ prototypes.T
+        scores = (embedded(texts) if embeddings is None else centred(embeddings)) @ prototypes.T
         parts, owners = clauses(texts)
         if parts:
-            np.maximum.at(scores, np.array(owners), centred(encode(parts)) @ prototypes.T)
+            np.maximum.at(scores, np.array(owners), embedded(parts) @ prototypes.T)
         return scores
 
     thresholds = _calibrated(keys, np.full(len(keys), SIMILAR), corrections, similarity)
     return _decide(texts, similarity(texts, vectors), thresholds, keys, corrections)
 
 
-def _split(corrections: list[Correction]) -> tuple[list[str], list[str]]:
-    """The texts a lead added a code to, and those they took it off."""
-    return [c.text for c in corrections if c.applies], [c.text for c in corrections if not c.applies]
-
-
-def _moved(prototype: np.ndarray, added: np.ndarray | None, removed: np.ndarray | None) -> np.ndarray:
+def _moved(prototype: np.ndarray, told: list[Correction], embedded: Any) -> np.ndarray:
     """A code's description vector moved towards the comments a lead added it to, away from those taken off."""
-    if added is not None:
-        prototype = prototype + ROCCHIO_TOWARDS * added.mean(axis=0)
-    if removed is not None:
-        prototype = prototype - ROCCHIO_AWAY * removed.mean(axis=0)
+    added = [c.text for c in told if c.applies]
+    removed = [c.text for c in told if not c.applies]
+    if added:
+        prototype = prototype + ROCCHIO_TOWARDS * embedded(added).mean(axis=0)
+    if removed:
+        prototype = prototype - ROCCHIO_AWAY * embedded(removed).mean(axis=0)
     return prototype / (np.linalg.norm(prototype) or 1.0)
 
 

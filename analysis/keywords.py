@@ -35,16 +35,16 @@ class CoherentKeywords(BaseRepresentation):
         for row, label in enumerate(labels):
             score = np.where(held[row], weights[row], 0.0)
             pool = [int(i) for i in np.argsort(-score)[:KEYWORD_POOL] if score[i] > 0]
-            picked = _coherent(pool, score, present)[: self.count]
+            picked = _coherent(pool, score, present, self.count)
             chosen[label] = [(str(words[i]), float(weights[row, i])) for i in picked]
         return chosen
 
 
-def _coherent(pool: list[int], score: np.ndarray, present: Any) -> list[int]:
-    """The pool's words in the order picked: the strongest first, then by weight plus mean NPMI with those
-    already picked (words that never share a comment count -1)."""
+def _coherent(pool: list[int], score: np.ndarray, present: Any, count: int) -> list[int]:
+    """`count` of the pool's words in the order picked: the strongest first, then by weight plus mean NPMI with
+    those already picked (words that never share a comment count -1)."""
     if len(pool) < 2:
-        return pool
+        return pool[:count]
     columns = present[:, pool]
     together = (columns.T @ columns).toarray() / present.shape[0]
     alone = np.diag(together).copy()
@@ -55,7 +55,7 @@ def _coherent(pool: list[int], score: np.ndarray, present: Any) -> list[int]:
     picked, left = [0], np.ones(len(pool), dtype=bool)
     left[0] = False
     with_picked = npmi[:, 0].copy()  # each word's summed NPMI with the words picked so far
-    while left.any():
+    while left.any() and len(picked) < count:
         value = np.where(left, weight + with_picked / len(picked), -np.inf)
         best = int(value.argmax())  # the first of equals: the stronger c-TF-IDF word
         picked.append(best)

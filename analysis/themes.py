@@ -100,7 +100,7 @@ def secondary_themes(
     nearest = np.argsort(-similarity[themed], axis=1)[:, : SECONDARY_MAX + 1]
     for i, row_bar, row in zip(themed, bar, nearest, strict=True):
         out[i] = [int(k) for k in row if k != own[i] and similarity[i, k] >= row_bar]
-    parts, owners = clauses([text if own >= 0 else "" for text, own in zip(texts, assignments, strict=True)])
+    parts, owners = clauses([text if theme >= 0 else "" for text, theme in zip(texts, own, strict=True)])
     if parts:
         from analysis.embeddings import encode
 
