@@ -268,7 +268,7 @@ def _fit(run: AnalysisRun) -> None:
         kinds=kinds,
     )
     _progress(run_id, "Coding against the core offer and the NHS framework", 0.9)
-    codes = coding.code_texts(db.session.get(AnalysisRun, run_id), sources, vectors)
+    codes = coding.code_texts(run, sources, vectors)
     _progress(run_id, "Saving themes", 0.95)
     # One transaction: old results go and new ones arrive together, so nobody sees half a run.
     run = db.session.get(AnalysisRun, run_id)
@@ -404,11 +404,12 @@ def _assign_new(run: AnalysisRun) -> None:
     themes = list(run.themes)
     if sources and themes:
         centroids = np.stack([np.frombuffer(t.centroid, dtype=np.float32) for t in themes])
-        vectors = embeddings_for([source.text for source in sources], run_id)
+        texts = [source.text for source in sources]
+        vectors = embeddings_for(texts, run_id)
         closest = (vectors @ centroids.T).argmax(axis=1)
-        nearest = [int(k) if has_words(s.text) else -1 for k, s in zip(closest, sources, strict=True)]
-        also = secondary_themes([s.text for s in sources], vectors, centroids, nearest)
-        assessments = assess_all([source.text for source in sources])
+        nearest = [int(k) if has_words(text) else -1 for k, text in zip(closest, texts, strict=True)]
+        also = secondary_themes(texts, vectors, centroids, nearest)
+        assessments = assess_all(texts)
         for source, k, others, result in zip(sources, nearest, also, assessments, strict=True):
             theme = themes[k] if k >= 0 else None
             assignment = _assignment(run_id, theme, source, result, kind(source.text, result))

@@ -174,16 +174,15 @@ def codes(run_id: int) -> str:
 def code_page(run_id: int) -> str:
     """One code: the texts that have it, to take it off, and those that nearly had it, to add it."""
     run = _run(run_id)
-    book = request.args.get("book", "")
     key = request.args.get("key", "")
-    if book not in set(Codebook):
+    try:
+        book = Codebook(request.args.get("book", ""))
+    except ValueError:
         abort(404)
-    name = coding.code_name(run, Codebook(book), key) or abort(404)
-    page = paginate(coding.coded_query(run, Codebook(book), key, applied=True), 25)
-    nearly = db.session.execute(coding.coded_query(run, Codebook(book), key, applied=False).limit(25)).scalars()
-    return render_template(
-        "insights/code.html", run=run, book=Codebook(book), key=key, name=name, page=page, nearly=list(nearly)
-    )
+    name = coding.code_name(run, book, key) or abort(404)
+    page = paginate(coding.coded_query(run, book, key, applied=True), 25)
+    nearly = db.session.execute(coding.coded_query(run, book, key, applied=False).limit(25)).scalars().all()
+    return render_template("insights/code.html", run=run, book=book, key=key, name=name, page=page, nearly=nearly)
 
 
 @bp.route("/codes/<int:code_id>", methods=["POST"])
