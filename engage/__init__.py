@@ -67,6 +67,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
 
     from analysis.plain import check as plain_advice
+    from engage import components
     from engage.extensions import interface_language
     from engage.templating import choice_items, filters, link_args, template_globals
 
@@ -79,6 +80,7 @@ def _init_templates(app: Flask) -> None:
     # Trusted, fixed markup (a phone link) placed into a translated sentence; everything else is escaped.
     app.jinja_env.globals["markup"] = Markup
     app.jinja_env.globals["interface_language"] = interface_language
+    components.register(app.jinja_env)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -393,3 +393,25 @@ def test_resume_emails_are_limited_per_draft(app: Flask, client: FlaskClient, su
     with app.app_context():
         assert len(db.session.execute(select(OutboxMessage)).all()) == 3
         db.session.commit()
+
+
+def test_page_parts_kept_between_requests_show_each_respondent_their_own_answers(app: Flask, survey: Survey) -> None:
+    """Radios drawn once are kept and reused, so each person must still see only their own choice checked,
+    and words someone typed are drawn afresh each time, never kept in the server's memory."""
+    q1, q2, _ = survey.questions
+    first, second = app.test_client(), app.test_client()
+    for client, choice in ((first, "Poor"), (second, "Good")):
+        begin(client, survey)
+        answer(client, survey, q1.id, "My own words about the wait")
+        answer(client, survey, q2.id, choice)
+    text_box = app.jinja_env.globals["characterCount"]  # a long answer with a length limit
+    typed_before = text_box.cache_info().currsize
+    for client, choice in ((first, "Poor"), (second, "Good"), (first, "Poor")):
+        page = client.get(f"/surveys/{survey.slug}/questions/{q2.id}").get_data(as_text=True)
+        checked = [label for label in ("Good", "Poor") if f'value="{label}" checked' in page]
+        assert checked == [choice]
+        assert "My own words about the wait" in client.get(f"/surveys/{survey.slug}/questions/{q1.id}").get_data(
+            as_text=True
+        )
+    assert app.jinja_env.globals["radios"].cache_info().hits >= 1, "the second drawing of a question is reused"
+    assert text_box.cache_info().currsize == typed_before, "a text box holding typed words is never kept"
