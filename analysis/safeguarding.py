@@ -92,7 +92,8 @@ RISK_PATTERNS: list[tuple[str, str, str]] = [
     (
         "end_it_all",
         "suicide",
-        r"\b(?:end|ending|finish|finishing) it all\b|\bend it\b(?= (?:now|tonight|soon|today))|\bend things\b",
+        r"\b(?:end|ending|finish|finishing) it all\b|\bend it\b(?= (?:now|tonight|soon|today))|\bend things\b"
+        r"|\bi(?:'m| am| was)? (?:going|gonna|want|wanted|planning|ready) to end it\b",
     ),
     (
         "no_point",
