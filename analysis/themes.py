@@ -43,6 +43,8 @@ EXTRA_STOP_WORDS = {
     "theyre", "thats", "theres", "feel", "felt", "like", "know", "think", "really", "just", "bit", "lot", "lots",
     "things", "thing", "got", "get", "getting", "did", "does", "make", "made", "way", "want", "able", "say", "said",
     "ok", "okay", "yes", "use", "used", "sure", "maybe", "good", "great", "nothing", "better", "improve", "improved",
+    # Marks that NHS feedback files put where a name was taken out ("XXXX was lovely"): never a theme's name.
+    "xx", "xxx", "xxxx", "xxxxx",
 }  # fmt: skip
 
 Progress = Callable[[str, float], None]
@@ -177,9 +179,13 @@ def _label(members: list[str], keywords: list[str], taken: set[str], majority: s
 
 
 def _is_thing(word: str) -> bool:
-    """A noun, or a word the lexicon does not know (usually a service's name or abbreviation, "CPN")."""
+    """A noun, or a word the lexicon does not know (usually a service's name or abbreviation, "CPN"), that
+    passes no judgement: the tagger's lexicon gives each word its commonest part of speech, "kind" a noun
+    ("a kind of"), but in feedback it is praise, and "Therapist and kind" is not a theme's name."""
+    from textblob.en import sentiment
+
     tags = word_tags().get(word)
-    return not tags or bool(tags & {"NN", "NNS", "NNP"})
+    return (not tags or bool(tags & {"NN", "NNS", "NNP"})) and sentiment(word)[0] == 0
 
 
 # NHS abbreviations leads write in capitals: "Cpn and happy" reads as "CPN and happy".

@@ -262,6 +262,21 @@ def test_labels_name_things_not_places_or_stray_words() -> None:
     assert "CPNs" in {theme.label for theme in themes}, "abbreviations are written as leads write them"
 
 
+def test_a_word_of_praise_is_not_named_as_a_thing_in_a_label() -> None:
+    from analysis.themes import _label
+
+    # The tagger's lexicon calls "kind" a noun ("a kind of"); in feedback it is praise.
+    assert _label([], ["therapist", "kind", "listened", "appointment"], set()) == "Therapist and appointment"
+    assert _label([], ["waste", "parking", "ward"], set()) == "Parking and ward"
+
+
+def test_the_marks_left_where_names_were_removed_never_name_a_theme() -> None:
+    texts = feedback(1000)
+    assert sum("xxxx" in text.lower() for text in texts) >= 10, "the sample has names removed as XXXX"
+    for theme in find_themes(texts).themes:
+        assert "xxxx" not in theme.label.lower() and not any("xxxx" in k for k in theme.keywords), theme
+
+
 def test_plain_english_advice_names_what_to_change() -> None:
     from analysis.plain import check
 
