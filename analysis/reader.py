@@ -34,15 +34,15 @@ MAX_PIECES = 128
 class Reader:
     """A fine-tuned classifier: the probability of each of its classes for a text."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, threads: int = 1) -> None:
+        """`threads`: 1 in a web request (a worker per core already keeps the cores busy), 0 for one per core."""
         import onnxruntime
         from tokenizers import Tokenizer
 
         from analysis.embeddings import _model_path
 
         options = onnxruntime.SessionOptions()
-        # One thread per request: a worker per core already keeps the cores busy.
-        options.intra_op_num_threads = 1
+        options.intra_op_num_threads = threads
         self._session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.classes: tuple[str, ...] = tuple(json.loads(self._session.get_modelmeta().custom_metadata_map["classes"]))
         self._tokenizer = Tokenizer.from_file(os.path.join(_model_path(), "tokenizer.json"))

@@ -281,15 +281,20 @@ HELPLINES = re.compile(
 )
 
 
+# From this many texts at once (an analysis, an import) the reader uses every core: loading a second copy
+# takes a fraction of a second, and reading hundreds of texts in floating point takes seconds.
+MANY = 50
+
+
 @cache
-def _reader() -> Reader:
-    return Reader(READER)
+def _reader(threads: int = 1) -> Reader:
+    return Reader(READER, threads)
 
 
 def read_closely(texts: Sequence[str]) -> list[tuple[float, str]]:
     """For each text, the fine-tuned reader's probability of risk and its likeliest category; a long text
     is read in windows and its riskiest window counts."""
-    reader = _reader()
+    reader = _reader(0 if len(texts) >= MANY else 1)
     risky = [i for i, c in enumerate(reader.classes) if c != NONE]
     out = []
     for text in texts:
