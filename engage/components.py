@@ -5,7 +5,7 @@ a five-option radios question costs about 3.7 ms to render, the header and foote
 resident's question page calls several. The macros are pure functions of their one parameter, so a page
 part drawn with the same parameters again (the same question, its options, which one is chosen, the same
 error) is the same HTML: the components that pages draw again and again keep their last few hundred
-renders in each worker's memory (bench/README.md, "Survey submission under load").
+renders in each worker's memory (bench/README.md, "Page parts kept between requests").
 
 Nothing a person typed is kept: a text box with a value is drawn afresh each time, and the parts that can
 carry their words (cards, details, panels, inset text, tags, banners, error summaries) are never kept.
