@@ -262,11 +262,11 @@ def _probabilities(texts: list[str]) -> list[tuple[float, str]]:
 # The second look reads windows of a few sentences (its word piece limit), over the same 60,000 characters.
 READ_WINDOW = 400
 # A text gets a second look when the quick classifier's probability of risk reaches GATE or a pattern
-# matches: 3.3% of real NHS comments, and 97% of held-out disclosures (bench/safeguarding.py). Needing
+# matches: 3.4% of real NHS comments, and 99% of held-out disclosures (bench/safeguarding.py). Needing
 # both layers to see risk also cuts the false alarms of the second look alone.
 GATE = 0.02
-# The second look flags at READ_THRESHOLD, chosen for recall on the held-out set: at 0.03 it finds 95.3%
-# of disclosures with 12.6% false alarms, at 0.07 91.5% and 9.9%. (The reader was trained with the risk
+# The second look flags at READ_THRESHOLD, chosen for recall on the held-out set: at 0.03 it finds 95.8%
+# of disclosures with 11.2% false alarms, at 0.02 96.5% and 14.6%, at 0.1 95.1% and 9.0%. (The reader was trained with the risk
 # classes weighted below their rarity, so its probabilities run low.) A pattern flags on its own: the
 # patterns are narrow, and a wording they name ("no point going on") must never wait on a model.
 READ_THRESHOLD = 0.03
@@ -373,13 +373,15 @@ def _variants(text: str) -> list[str]:
 
 
 def _training_rows(data_dir: Path, negatives: int) -> list[tuple[str, str]]:
-    """(label, normalised text): the development set's four-fifths not held out, each risk example also as
-    typed in a hurry, and ordinary comments from the shared data that no pattern flags (a fixed sample by
+    """(label, normalised text): the development set's four-fifths not held out, each example also as typed
+    in a hurry, and ordinary comments from the shared data that no pattern flags (a fixed sample by
     sha256): `negatives` whole comments and as many single sentences of others. Disclosures are mostly a
     sentence long and whole comments mostly longer, so without short ordinary texts a model learns that
-    being short is a risk."""
+    being short is a risk. The hard negatives (idioms, recovery, goodbyes) are typed in a hurry too: with
+    only the disclosures repeated, each weighed a quarter as much as its near neighbour, and the models
+    flagged "I'm going to strangle the printer"."""
     rows = [(label, text) for label, _, text in dev_set() if not held_out(text)]
-    rows += [(label, variant) for label, text in list(rows) if label != NONE for variant in _variants(text)]
+    rows += [(label, variant) for label, text in list(rows) for variant in _variants(text)]
     ordinary = sorted(
         (t for t in shared_comments(data_dir) if not patterns(t)),
         key=lambda t: hashlib.sha256(t.encode()).hexdigest(),
@@ -412,7 +414,7 @@ def train_classifier(data_dir: Path, path: Path = CLASSIFIER, negatives: int = 8
     )
     note = {
         "trained_on": f"{DEV_SET.name}: the four-fifths not held out (sha256 of the normalised text, first byte "
-        "mod 5 != 0), each risk example also as typed in a hurry (lower case, text-speak, a dropped letter); "
+        "mod 5 != 0), each example also as typed in a hurry (lower case, text-speak, a dropped letter); "
         f"{negatives} comments from ../shared/data/patient_feedback that no pattern flags (a fixed sample "
         f"by sha256) and {negatives} single sentences of others, as ordinary",
         "rows": len(rows),
