@@ -36,6 +36,10 @@ QUOTES = 5
 # SECONDARY_MAX more themes each. Chosen on the NEAS comments' multi-label framework codes (bench/framework.py).
 SECONDARY_MARGIN, SECONDARY_FLOOR, SECONDARY_PART, SECONDARY_MAX = 0.05, 0.4, 0.6, 2
 PARTS = re.compile(r"(?<=[.!?;])\s+|\s+(?:but|however|although|and also)\s+", re.IGNORECASE)
+# Parts of speech a label's phrase never ends on: adverbs, prepositions, pronouns, auxiliaries.
+HANGING = frozenset({"RB", "RBR", "RBS", "IN", "DT", "PRP", "PRP$", "CC", "MD", "TO", "VBZ", "VBP", "VBD"})
+# Phrases for labels are read within a clause, never across a full stop or comma ("taken seriously. Strategies").
+CLAUSE = re.compile(r"[.,;:!?()\n]+")
 
 # Beyond sklearn's English stop words: contractions typed without apostrophes, and filler common in feedback.
 EXTRA_STOP_WORDS = {
@@ -130,30 +134,34 @@ def has_words(text: str) -> bool:
 
 
 def default_theme_count(n: int) -> int:
-    """A readable number of themes: 8 or 9 for a few hundred texts, 16 for 1,000, 40 from about 6,000.
+    """A readable number of themes: 11 to 15 for a few hundred texts, 24 for 1,000, 40 from about 2,800.
 
-    Measured against human coding (bench/themes.py), agreement rises up to about 16 themes per 1,000
-    texts and is flat beyond 30 at 10,000, so the count grows with the square root of the number of texts.
+    Measured against human coding, agreement with coarse themes (9 categories) is flat from 0.5 to 1 times
+    the square root of the number of texts, and agreement with fine ones (34 or 44) rises all the way
+    (bench/themes.py, bench/transfer.py). Three quarters of the root keeps the coarse agreement and most of
+    the fine, and stays a list a lead can read; beyond 40 it is flat at 10,000.
     """
     if n < 40:
         return max(1, min(n // 6, 5))
     if n < 200:
         return max(3, min(n // 15, MIN_THEMES))
-    return max(MIN_THEMES, min(MAX_THEMES, round(math.sqrt(n) / 2)))
+    return max(MIN_THEMES, min(MAX_THEMES, round(math.sqrt(n) * 0.75)))
 
 
 def _phrase(members: list[str], keywords: list[str]) -> str | None:
-    """The two- or three-word phrase, containing a top keyword, that most of the theme's texts use."""
-    stop, top = stop_words(), [k for k in keywords if " " not in k][:3]
+    """The two- or three-word phrase, containing a top keyword, that most of the theme's texts use, and that
+    ends as a phrase does: on a thing or a description ("Staff were excellent", not "Nurse was extremely")."""
+    stop, top = stop_words(), [k for k in keywords if " " not in k][:5]
     counts: Counter[str] = Counter()
     for text in members:
-        tokens = [w.lower() for w in WORD.findall(text)]
         grams = set()
-        for n in (2, 3):
-            for i in range(len(tokens) - n + 1):
-                gram = tokens[i : i + n]
-                if gram[0] not in stop and gram[-1] not in stop and any(k in gram for k in top):
-                    grams.add(" ".join(gram))
+        for clause in CLAUSE.split(text):
+            tokens = [w.lower() for w in WORD.findall(clause)]
+            for n in (2, 3):
+                for i in range(len(tokens) - n + 1):
+                    gram = tokens[i : i + n]
+                    if gram[0] not in stop and gram[-1] not in stop and any(k in gram for k in top) and _ends(gram[-1]):
+                        grams.add(" ".join(gram))
         counts.update(grams)
     if not counts:
         return None
@@ -167,7 +175,7 @@ def _label(members: list[str], keywords: list[str], taken: set[str], majority: s
     the theme's comments do ("Recommend this service" over mostly complaints)."""
     words = [k for k in keywords if " " not in k and k not in PLACES]
     things = [w for w in words if _is_thing(w)]
-    candidates = [_phrase(members, keywords), " and ".join(things[:2]) if len(things) > 1 else None, *things, *words]
+    candidates = [_phrase(members, keywords), _named_pair(keywords), _together(members, things), *things, *words]
     fitting = (c for c in candidates if c and not PLACES.intersection(c.split()) and _agrees(c, majority))
     phrase = next(fitting, "Other comments")
     label = _readable(phrase[:1].upper() + phrase[1:])
@@ -176,6 +184,38 @@ def _label(members: list[str], keywords: list[str], taken: set[str], majority: s
         label = f"{label} ({_readable(extra)})" if extra else f"{label} ({len(taken) + 1})"
     taken.add(label.lower())
     return label
+
+
+def _named_pair(keywords: list[str]) -> str | None:
+    """The strongest two-word keyword that names something ("Crisis team", "Telephone assessment")."""
+    stop = stop_words()
+    for keyword in keywords:
+        first, *rest = keyword.split()
+        if len(rest) == 1 and first != rest[0] and first not in stop and _is_thing(rest[0]) and not _is_verb(first):
+            return keyword
+    return None
+
+
+def _together(members: list[str], things: list[str]) -> str | None:
+    """Two things the theme's comments name together ("Anxiety and depression"), not two strong words that
+    seldom meet ("Life and worker"): both in at least one comment in ten."""
+    if len(things) < 2:
+        return None
+    first, second = things[:2]
+    both = sum(1 for text in members if {first, second} <= {w.lower() for w in WORD.findall(text)})
+    return f"{first} and {second}" if both >= max(2, 0.1 * len(members)) else None
+
+
+def _ends(word: str) -> bool:
+    """Whether a phrase may end on this word: not one that leaves it hanging ("Nurse was extremely")."""
+    tags = word_tags().get(word)
+    return not tags or not tags <= HANGING
+
+
+def _is_verb(word: str) -> bool:
+    """A word only ever a verb or an adverb; "waiting" (as in "waiting time") is not one."""
+    tags = word_tags().get(word)
+    return bool(tags) and tags <= {"VB", "VBD", "VBN", "VBP", "VBZ", "RB"}
 
 
 def _is_thing(word: str) -> bool:

@@ -72,7 +72,7 @@ def test_sentiment_points_the_right_way() -> None:
 
 
 def test_theme_counts_are_readable() -> None:
-    assert default_theme_count(300) == 9 and default_theme_count(1000) == 16
+    assert default_theme_count(300) == 13 and default_theme_count(1000) == 24
     assert default_theme_count(10_000) == 40 and default_theme_count(100_000) == 40
     assert 1 <= default_theme_count(20) <= 5
 
@@ -266,8 +266,20 @@ def test_a_word_of_praise_is_not_named_as_a_thing_in_a_label() -> None:
     from analysis.themes import _label
 
     # The tagger's lexicon calls "kind" a noun ("a kind of"); in feedback it is praise.
-    assert _label([], ["therapist", "kind", "listened", "appointment"], set()) == "Therapist and appointment"
-    assert _label([], ["waste", "parking", "ward"], set()) == "Parking and ward"
+    together = ["My therapist changed my appointment twice.", "The therapist cancelled the appointment"]
+    assert _label(together, ["therapist", "kind", "listened", "appointment"], set()) == "Therapist and appointment"
+    assert _label([], ["waste", "parking", "ward"], set()) == "Parking"
+
+
+def test_a_label_joins_two_words_only_where_the_comments_do() -> None:
+    from analysis.themes import _label
+
+    apart = ["My life is better now.", "The worker was great.", "Life got easier", "A worker came round"]
+    assert _label(apart, ["life", "worker"], set()) == "Life", "two strong words that never meet are not a name"
+    assert _label(apart, ["helped", "crisis team", "life"], set()) == "Crisis team", "a two-word keyword names a thing"
+    assert _label(apart, ["thank", "thank support", "life"], set()) == "Life", "'Thank support' names nothing"
+    hanging = ["The nurse was extremely kind.", "The nurse was extremely busy", "Nurse was extremely late"]
+    assert _label(hanging, ["nurse", "extremely"], set()) == "Nurse", "a phrase never ends on a hanging word"
 
 
 def test_the_marks_left_where_names_were_removed_never_name_a_theme() -> None:
