@@ -211,9 +211,9 @@ def _classifier() -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
 def _features(texts: list[str]) -> tuple[np.ndarray, Any]:
     """The sentence embedding (with and without negation) beside the words and word pairs themselves: the
     embedding carries meaning across phrasings, the words tell "the self-harm service" from self-harm."""
-    from analysis.embeddings import encode
+    from analysis.embeddings import encode_with_negation
 
-    return np.hstack([encode(texts), encode(texts, negation=True)]), hashed_words(HASHED_WORDS).transform(texts)
+    return np.hstack(encode_with_negation(texts)), hashed_words(HASHED_WORDS).transform(texts)
 
 
 # Classifier windows: about a paragraph each, up to 60,000 characters (the patterns read every character).

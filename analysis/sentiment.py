@@ -58,12 +58,12 @@ def _features(texts: list[str]) -> tuple[np.ndarray, Any]:
     """The embeddings (with and without negation) and TextBlob's two numbers, beside the hashed words."""
     from textblob.en import sentiment as textblob_sentiment
 
-    from analysis.embeddings import encode
+    from analysis.embeddings import encode_with_negation
 
     # TextBlob's own pattern analyser, called directly: TextBlob(t).sentiment gives the same two numbers
     # but builds a new named tuple class for every text, which doubles the time over thousands of them.
     textblob = np.array([textblob_sentiment(t) for t in texts], dtype=np.float32).reshape(-1, 2)
-    meaning = np.hstack([encode(texts), encode(texts, negation=True), textblob])
+    meaning = np.hstack([*encode_with_negation(texts), textblob])
     return meaning, WORD_WEIGHT * hashed_words(HASHED_WORDS, norm=None).transform(texts)
 
 
