@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from flask import Flask, current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from engage.extensions import db
@@ -297,10 +297,15 @@ def _fit(run: AnalysisRun) -> None:
     db.session.add_all(themes)
     db.session.flush()
     also = result.secondary(texts, vectors)
-    for i, (source, k) in enumerate(zip(sources, result.assignments, strict=True)):
-        assignment = _assignment(run_id, themes[k] if k >= 0 else None, source, assessments[i], kinds[i])
-        assignment.also = [themes[j] for j in also[i]]
-        db.session.add(assignment)
+    # Rows, not one ORM object per text: for 10,000 texts the objects took longer than writing them.
+    rows = [
+        _assignment_row(run_id, themes[k] if k >= 0 else None, source, assessments[i], kinds[i])
+        for i, (source, k) in enumerate(zip(sources, result.assignments, strict=True))
+    ]
+    ids = db.session.scalars(insert(ThemeAssignment).returning(ThemeAssignment.id, sort_by_parameter_order=True), rows)
+    links = [{"assignment_id": a, "theme_id": themes[j].id} for a, js in zip(ids, also, strict=True) for j in js]
+    if links:
+        db.session.execute(insert(secondary_links), links)
     run.text_count, run.status, run.stage, run.progress = len(texts), RunStatus.DONE, "Done", 1.0
     run.finished_at = utcnow()
     db.session.commit()
@@ -381,16 +386,22 @@ def _move_secondary(theme_id: int, parts: list[Theme], run_id: int) -> None:
         assignment.also = [t for t in assignment.also if t.id != theme_id] + [parts[int(k)]]
 
 
+def _assignment_row(
+    run_id: int, theme: Theme | None, source: Source, assessment: Assessment, kind: str
+) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "theme_id": theme.id if theme is not None else None,
+        "answer_id": source.answer_id,
+        "comment_id": source.comment_id,
+        "sentiment": assessment.score,
+        "sentiment_label": assessment.label,
+        "kind": kind,
+    }
+
+
 def _assignment(run_id: int, theme: Theme | None, source: Source, assessment: Assessment, kind: str) -> ThemeAssignment:
-    return ThemeAssignment(
-        run_id=run_id,
-        theme_id=theme.id if theme is not None else None,
-        answer_id=source.answer_id,
-        comment_id=source.comment_id,
-        sentiment=assessment.score,
-        sentiment_label=assessment.label,
-        kind=kind,
-    )
+    return ThemeAssignment(**_assignment_row(run_id, theme, source, assessment, kind))
 
 
 def _assign_new(run: AnalysisRun) -> None:
