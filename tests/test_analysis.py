@@ -323,3 +323,16 @@ def test_a_comment_that_raises_two_things_carries_both_themes() -> None:
     own = result.assignments[8]
     assert also[8] == [parking_theme if own == nurses_theme else nurses_theme]
     assert also[:4] == [[]] * 4 and also[10] == [], "a comment about one thing, or none, raises no other theme"
+
+
+def test_an_embedding_with_negation_turns_only_the_words_a_negation_covers() -> None:
+    import numpy as np
+
+    from analysis.embeddings import encode, encode_with_negation
+
+    texts = ["I was listened to", "Nobody listened to me", "", *feedback(50)]
+    plain, negated = encode_with_negation(texts)
+    assert np.array_equal(plain, encode(texts)), "the plain half is the embedding themes use"
+    assert np.allclose(negated[0], plain[0]), "nothing negated, nothing turned"
+    assert float(negated[1] @ plain[1]) < 0.9, "'nobody listened' no longer reads like 'listened'"
+    assert not negated[2].any() and not plain[2].any(), "an empty text stays empty"
