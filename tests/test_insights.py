@@ -593,3 +593,16 @@ def test_the_run_page_counts_answers_that_arrived_after_the_run(
             db.session.add(ThemeAssignment(run_id=run_id, theme_id=theme_id, answer_id=answer_id))
         db.session.commit()
     assert "3 answers arrived after this analysis" in client.get(f"/insights/runs/{run_id}").get_data(as_text=True)
+
+
+def test_the_job_runner_starts_loading_when_a_lead_signs_in_not_for_anyone_else(
+    auth: Auth, make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warmed: list[bool] = []
+    monkeypatch.setattr(jobs, "warm", lambda: warmed.append(True))  # recorded, not run: loading takes seconds
+    for role in (Role.MEMBER, Role.RESIDENT, Role.SAFEGUARDING):
+        assert auth.login(make_user(role)).status_code == 302
+        auth.logout()
+    assert not warmed, "nobody who cannot run an analysis makes the server load the libraries"
+    assert auth.login(make_user(Role.LEAD)).status_code == 302
+    assert warmed == [True], "a lead's first analysis need not wait for the libraries"

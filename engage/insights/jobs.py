@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from flask import Flask, current_app
+from flask_login import user_logged_in
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from engage.auth.models import Role, User
 from engage.extensions import db
 from engage.insights import coding
 from engage.insights.models import (
@@ -71,6 +73,14 @@ def warm() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # the tokenizer's threads do not survive a fork
     _forks.set_forkserver_preload(PRELOAD)
     multiprocessing.forkserver.ensure_running()
+
+
+@user_logged_in.connect
+def _warm_for_analysts(app: Flask, user: User, **_: object) -> None:
+    """A lead or an admin who signs in may start an analysis within the minute: have the job runner load
+    while they find their way to it, not when they reach the analysis page (a passer-by never loads it)."""
+    if user.role in (Role.LEAD, Role.ADMIN) and not app.config.get("REDIS_URL"):
+        warm()
 
 
 def start(app: Flask, run_id: int, mode: str) -> None:
