@@ -170,9 +170,10 @@ def _phrase(members: list[str], keywords: list[str]) -> str | None:
 
 
 def _label(members: list[str], keywords: list[str], taken: set[str], majority: str | None = None) -> str:
-    """A short readable label: a phrase people used, else the strongest keywords that are things ("Support
-    worker", not "Therapist and listened"); never a place, and never one whose tone contradicts what most of
-    the theme's comments do ("Recommend this service" over mostly complaints)."""
+    """A short readable label: a phrase people used, else a two-word keyword that names something ("Crisis
+    team"), else two things the comments name together, else the strongest thing ("Psychiatrist", not
+    "Psychiatrist and voices"); never a place, and never one whose tone contradicts what most of the theme's
+    comments do ("Recommend this service" over mostly complaints)."""
     words = [k for k in keywords if " " not in k and k not in PLACES]
     things = [w for w in words if _is_thing(w)]
     candidates = [_phrase(members, keywords), _named_pair(keywords), _together(members, things), *things, *words]
