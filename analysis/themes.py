@@ -149,8 +149,8 @@ def default_theme_count(n: int) -> int:
 
 
 def _phrase(members: list[str], keywords: list[str]) -> str | None:
-    """The two- or three-word phrase, containing a top keyword, that most of the theme's texts use, and that
-    ends as a phrase does: on a thing or a description ("Staff were excellent", not "Nurse was extremely")."""
+    """The two- or three-word phrase, containing a top keyword, that most of the theme's texts use, read
+    within a clause and never ending on a word that leaves it hanging ("Nurse was extremely")."""
     stop, top = stop_words(), [k for k in keywords if " " not in k][:5]
     counts: Counter[str] = Counter()
     for text in members:
